@@ -1,0 +1,131 @@
+/*
+ * The built-in formats, and finding one by name, media type, extension or
+ * by its bytes.
+ */
+#include "../model/internal.h"
+#include "formats.h"
+
+#include <strings.h>
+
+/* The order decides ties when sniffing, and the order of reports. */
+static const wk_format *const registry_formats[] = {
+    &wk__format_json,
+    &wk__format_msgpack,
+    NULL,
+};
+
+const wk_format *const *wk_formats(void) { return registry_formats; }
+
+static bool registry_in_list(const char *const *list, const char *s, size_t len)
+{
+    if (!list) return false;
+    for (; *list; list++)
+        if (strlen(*list) == len && strncasecmp(*list, s, len) == 0) return true;
+    return false;
+}
+
+static const wk_format *registry_by_extension(const char *ext, size_t len)
+{
+    for (const wk_format *const *f = registry_formats; *f; f++)
+        if (registry_in_list((*f)->extensions, ext, len)) return *f;
+    return NULL;
+}
+
+/*
+ * A media type: "type/subtype; params". Either the whole type is one a
+ * format lists, or its structured syntax suffix ("+json") names a format
+ * (as in "application/vnd.acme.order+json").
+ */
+static const wk_format *registry_by_media_type(const char *s)
+{
+    size_t len = strcspn(s, ";");
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
+    for (const wk_format *const *f = registry_formats; *f; f++)
+        if (registry_in_list((*f)->media_types, s, len)) return *f;
+    const char *slash = memchr(s, '/', len);
+    if (!slash) return NULL;
+    const char *sub = slash + 1;
+    size_t sublen = len - (size_t)(sub - s);
+    const char *plus = NULL;
+    for (size_t i = 0; i < sublen; i++)
+        if (sub[i] == '+') plus = sub + i;
+    if (plus) {
+        const char *suffix = plus + 1;
+        size_t slen = sublen - (size_t)(suffix - sub);
+        for (const wk_format *const *f = registry_formats; *f; f++) {
+            if (strlen((*f)->name) == slen && strncasecmp((*f)->name, suffix, slen) == 0) return *f;
+            if (registry_in_list((*f)->aliases, suffix, slen)) return *f;
+        }
+    }
+    return NULL;
+}
+
+const wk_format *wk_format_find(const char *name)
+{
+    if (!name || !*name) return NULL;
+    if (strchr(name, '/')) return registry_by_media_type(name);
+    if (name[0] == '.') return registry_by_extension(name + 1, strlen(name + 1));
+    size_t len = strlen(name);
+    for (const wk_format *const *f = registry_formats; *f; f++) {
+        if (strcasecmp((*f)->name, name) == 0) return *f;
+        if (registry_in_list((*f)->aliases, name, len)) return *f;
+    }
+    return registry_by_extension(name, len);
+}
+
+const wk_format *wk_format_for_path(const char *path)
+{
+    if (!path) return NULL;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    const char *dot = strrchr(base, '.');
+    if (!dot || dot == base) return NULL;
+    return registry_by_extension(dot + 1, strlen(dot + 1));
+}
+
+const wk_format *wk_format_sniff(const uint8_t *data, size_t len)
+{
+    const wk_format *best = NULL;
+    int best_score = 0;
+    for (const wk_format *const *f = registry_formats; *f; f++) {
+        if (!(*f)->sniff) continue;
+        int score = (*f)->sniff(data, len);
+        if (score > best_score) {
+            best = *f;
+            best_score = score;
+        }
+    }
+    return best_score >= 50 ? best : NULL;
+}
+
+wk_code wk_decode(const wk_format *f, const void *data, size_t len, const wk_decode_opts *opts,
+                  wk_arena *a, const wk_value **out, wk_status *st)
+{
+    if (!f || !a || !out || (!data && len))
+        return wk__fail(st, WK_ERR_INVALID, 0, "wk_decode: format, arena and output are required");
+    wk__ok(st);
+    return f->decode(data ? data : "", len, opts, a, out, st);
+}
+
+wk_code wk_encode(const wk_format *f, const wk_value *v, const wk_encode_opts *opts, wk_buf *out,
+                  wk_status *st)
+{
+    if (!f || !v || !out)
+        return wk__fail(st, WK_ERR_INVALID, 0, "wk_encode: format, value and buffer are required");
+    wk__ok(st);
+    size_t mark = out->len;
+    wk_code rc = f->encode(v, opts, out, st);
+    if (rc != WK_OK) out->len = mark;
+    return rc;
+}
+
+wk_code wk_parse_only(const wk_format *f, const void *data, size_t len, const wk_decode_opts *opts,
+                      wk_status *st)
+{
+    if (!f || (!data && len))
+        return wk__fail(st, WK_ERR_INVALID, 0, "wk_parse_only: format is required");
+    wk__ok(st);
+    if (!f->parse_only)
+        return wk__fail(st, WK_ERR_UNSUPPORTED, 0, "%s has no parse-only mode", f->name);
+    return f->parse_only(data ? data : "", len, opts, st);
+}
