@@ -1,0 +1,245 @@
+/* Reading inputs, writing outputs without half-written files, and messages. */
+#define _DEFAULT_SOURCE 1   /* realpath, mkstemp, lstat */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wirekit: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("wirekit: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    if (cmd) fprintf(stderr, "Try 'wirekit %s --help'.\n", cmd);
+    else fputs("Try 'wirekit --help'.\n", stderr);
+    return CLI_USAGE;
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char *short_name,
+                  const char **value, const char *cmd)
+{
+    const char *arg = argv[*i];
+    size_t n = strlen(name);
+    if (strncmp(arg, name, n) == 0 && arg[n] == '=') {
+        *value = arg + n + 1;
+        return 1;
+    }
+    if (strcmp(arg, name) != 0 && !(short_name && strcmp(arg, short_name) == 0)) return 0;
+    if (*i + 1 >= argc) {
+        cli_usage_error(cmd, "option '%s' needs a value", arg);
+        return -1;
+    }
+    *value = argv[++*i];
+    return 1;
+}
+
+bool cli_parse_uint(const char *s, unsigned long long max, unsigned long long *out)
+{
+    if (!s || !*s) return false;
+    unsigned long long v = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p < '0' || *p > '9') return false;
+        unsigned digit = (unsigned)(*p - '0');
+        if (v > (max - digit) / 10) return false;
+        v = v * 10 + digit;
+    }
+    *out = v;
+    return true;
+}
+
+const char *cli_display_name(const char *path)
+{
+    return (!path || strcmp(path, "-") == 0) ? "<stdin>" : path;
+}
+
+int cli_read_file(const char *path, wk_buf *out)
+{
+    bool is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cli_error("cannot open '%s': %s", path, strerror(errno));
+        return CLI_IO;
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) == 0) {
+        if (S_ISDIR(sb.st_mode)) {
+            cli_error("'%s' is a directory", path);
+            if (!is_stdin) close(fd);
+            return CLI_IO;
+        }
+        /* A regular file's size is known: read it in one allocation. */
+        if (S_ISREG(sb.st_mode) && sb.st_size > 0 &&
+            wk_buf_reserve(out, (size_t)sb.st_size + 1) != WK_OK) {
+            cli_error("'%s' does not fit in memory", path);
+            if (!is_stdin) close(fd);
+            return CLI_IO;
+        }
+    }
+    for (;;) {
+        /* Grow only when full: a regular file was sized above, with one spare
+         * byte so that the read that finds the end needs no more room. */
+        if (out->cap == out->len && wk_buf_reserve(out, 65536) != WK_OK) {
+            cli_error("'%s' does not fit in memory", cli_display_name(path));
+            if (!is_stdin) close(fd);
+            return CLI_IO;
+        }
+        ssize_t got = read(fd, out->data + out->len, out->cap - out->len);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            cli_error("cannot read '%s': %s", cli_display_name(path), strerror(errno));
+            if (!is_stdin) close(fd);
+            return CLI_IO;
+        }
+        if (got == 0) break;
+        out->len += (size_t)got;
+    }
+    if (!is_stdin) close(fd);
+    return CLI_OK;
+}
+
+static bool io_write_all(int fd, const uint8_t *data, size_t len)
+{
+    while (len) {
+        ssize_t put = write(fd, data, len);
+        if (put < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        data += put;
+        len -= (size_t)put;
+    }
+    return true;
+}
+
+/*
+ * The descriptor a path names directly: /dev/stdout, /dev/stderr,
+ * /dev/fd/N, /proc/self/fd/N. Such a path must be written through the open
+ * descriptor, not reopened or replaced (it may be a file opened for
+ * appending, or a link the system owns). -1 for any other path.
+ */
+static int io_fd_path(const char *path)
+{
+    if (strcmp(path, "/dev/stdout") == 0) return STDOUT_FILENO;
+    if (strcmp(path, "/dev/stderr") == 0) return STDERR_FILENO;
+    const char *num = NULL;
+    if (strncmp(path, "/dev/fd/", 8) == 0) num = path + 8;
+    else if (strncmp(path, "/proc/self/fd/", 14) == 0) num = path + 14;
+    unsigned long long fd;
+    if (num && cli_parse_uint(num, 1u << 20, &fd)) return (int)fd;
+    return -1;
+}
+
+/* Writes through a temporary file beside `path` and renames it over. */
+static int io_replace(const char *path, const uint8_t *data, size_t len, bool exists, mode_t old_mode)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp) {
+        cli_error("out of memory");
+        return CLI_IO;
+    }
+    const char *slash = strrchr(path, '/');
+    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+    memcpy(tmp, path, dirlen);
+    snprintf(tmp + dirlen, plen + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        cli_error("cannot create a temporary file beside '%s': %s", path, strerror(errno));
+        free(tmp);
+        return CLI_IO;
+    }
+    /* mkstemp makes the file 0600: give it the mode a new file would get,
+     * or keep the mode of the file it replaces. */
+    mode_t mode;
+    if (exists) {
+        mode = old_mode & 07777;
+    } else {
+        mode_t mask = umask(0);
+        umask(mask);
+        mode = 0666 & ~mask;
+    }
+    bool ok = io_write_all(fd, data, len);
+    int saved = errno;
+    if (ok && fchmod(fd, mode) != 0) { ok = false; saved = errno; }
+    if (close(fd) != 0 && ok) { ok = false; saved = errno; }
+    if (ok && rename(tmp, path) != 0) { ok = false; saved = errno; }
+    if (!ok) {
+        unlink(tmp);
+        cli_error("cannot write '%s': %s", path, strerror(saved));
+        free(tmp);
+        return CLI_IO;
+    }
+    free(tmp);
+    return CLI_OK;
+}
+
+int cli_write_file(const char *path, const uint8_t *data, size_t len)
+{
+    bool to_stdout = !path || strcmp(path, "-") == 0;
+    int direct = to_stdout ? STDOUT_FILENO : io_fd_path(path);
+    if (direct >= 0) {
+        if (!io_write_all(direct, data, len)) {
+            if (to_stdout) cli_error("cannot write to standard output: %s", strerror(errno));
+            else cli_error("cannot write '%s': %s", path, strerror(errno));
+            return CLI_IO;
+        }
+        return CLI_OK;
+    }
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (exists && S_ISDIR(sb.st_mode)) {
+        cli_error("cannot write '%s': it is a directory", path);
+        return CLI_IO;
+    }
+    if (exists && !S_ISREG(sb.st_mode)) {
+        /* A pipe, a terminal or a device: there is nothing to rename over. */
+        int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || !io_write_all(fd, data, len)) {
+            cli_error("cannot write '%s': %s", path, strerror(errno));
+            if (fd >= 0) close(fd);
+            return CLI_IO;
+        }
+        close(fd);
+        return CLI_OK;
+    }
+    /* A link to a regular file: replace the file it points to, keep the link. */
+    struct stat lsb;
+    if (exists && lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode)) {
+        char *target = realpath(path, NULL);
+        if (!target) {
+            cli_error("cannot resolve '%s': %s", path, strerror(errno));
+            return CLI_IO;
+        }
+        int rc = io_replace(target, data, len, true, sb.st_mode);
+        free(target);
+        return rc;
+    }
+    return io_replace(path, data, len, exists, exists ? sb.st_mode : 0);
+}
+
+void cli_report_decode(const char *file, const wk_format *f, const wk_status *st)
+{
+    const char *name = cli_display_name(file);
+    if (f->is_text && st->line)
+        fprintf(stderr, "%s:%u:%u: error: %s\n", name, st->line, st->col, st->msg);
+    else
+        fprintf(stderr, "%s: error: at byte %zu: %s\n", name, st->offset, st->msg);
+}

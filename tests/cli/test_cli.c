@@ -1,0 +1,1565 @@
+/*
+ * The wirekit command-line tool, run as a process: every test starts the
+ * built binary (WK_CLI_PATH) with fork/exec, feeds its standard input
+ * through a pipe, captures standard output and standard error, and checks
+ * the exit status and both texts exactly.
+ *
+ * Each test gets a fresh folder from mkdtemp under /tmp, removed by its
+ * teardown. Under -DWK_SANITIZE=ON the CLI itself is sanitized: run()
+ * fails any test whose child reports a sanitizer error or leak.
+ *
+ * Messages that come from a backend (yajl's wording, the MessagePack
+ * backend's) are checked exactly where they are stable, else by their
+ * shape: "FILE: error: at byte N: " and one line.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef WK_CLI_PATH
+#error "WK_CLI_PATH must name the built wirekit binary"
+#endif
+
+/* A child that runs longer than this is killed and the test fails. */
+#define RUN_DEADLINE_SECONDS 30
+
+/* ------------------------------------------------------------------ */
+/* Running the tool                                                    */
+/* ------------------------------------------------------------------ */
+
+/* What a stream of the child carried; data is NUL-terminated. */
+typedef struct capture {
+    char *data;
+    size_t len;
+} capture;
+
+typedef struct run_opts {
+    const char *cwd;   /* the child's working folder; NULL: the test's own */
+    int stdout_fd;     /* the child's standard output; -1: a pipe captured in out */
+    int umask_value;   /* the child's umask; -1: inherited */
+    rlim_t fsize_max;  /* RLIMIT_FSIZE for the child (SIGXFSZ ignored); 0: none */
+} run_opts;
+
+static const run_opts run_defaults = {NULL, -1, -1, 0};
+
+/* A NULL-terminated argument list after the program name. */
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void capture_clear(capture *c)
+{
+    free(c->data);
+    c->data = NULL;
+    c->len = 0;
+}
+
+static void capture_append(capture *c, const void *data, size_t len)
+{
+    char *grown = realloc(c->data, c->len + len + 1);
+    assert_non_null(grown);
+    memcpy(grown + c->len, data, len);
+    c->data = grown;
+    c->len += len;
+    c->data[c->len] = '\0';
+}
+
+static double run_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/*
+ * Runs wirekit with args, in_len bytes of in on its standard input, and
+ * returns its exit status (128 + the signal number when a signal ended it).
+ * out and err receive what it wrote; each is replaced, not appended to.
+ */
+static int run_with(const run_opts *o, const char *const *args, const void *in, size_t in_len,
+                    capture *out, capture *err)
+{
+    char *argv[64];
+    size_t argc = 0;
+    argv[argc++] = (char *)WK_CLI_PATH;
+    for (; args[argc - 1]; argc++) {
+        assert_true(argc < 63);
+        argv[argc] = (char *)args[argc - 1];
+    }
+    argv[argc] = NULL;
+
+    int pin[2], pout[2], perr[2];
+    assert_int_equal(pipe2(pin, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(pout, O_CLOEXEC), 0);
+    assert_int_equal(pipe2(perr, O_CLOEXEC), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* Only async-signal-safe calls from here to exec. */
+        if (dup2(pin[0], STDIN_FILENO) < 0 ||
+            dup2(o->stdout_fd >= 0 ? o->stdout_fd : pout[1], STDOUT_FILENO) < 0 ||
+            dup2(perr[1], STDERR_FILENO) < 0)
+            _exit(126);
+        signal(SIGPIPE, SIG_DFL);
+        if (o->fsize_max) {
+            struct rlimit rl = {o->fsize_max, o->fsize_max};
+            signal(SIGXFSZ, SIG_IGN);
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
+        }
+        if (o->umask_value >= 0) umask((mode_t)o->umask_value);
+        if (o->cwd && chdir(o->cwd) != 0) _exit(126);
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(pin[0]);
+    close(pout[1]);
+    close(perr[1]);
+
+    capture_clear(out);
+    capture_clear(err);
+    capture_append(out, "", 0);
+    capture_append(err, "", 0);
+
+    int to_child = pin[1];
+    size_t written = 0;
+    if (in_len == 0) {
+        close(to_child);
+        to_child = -1;
+    } else {
+        fcntl(to_child, F_SETFL, fcntl(to_child, F_GETFL) | O_NONBLOCK);
+    }
+    int from_out = pout[0], from_err = perr[0];
+    double deadline = run_now() + RUN_DEADLINE_SECONDS;
+    while (to_child >= 0 || from_out >= 0 || from_err >= 0) {
+        struct pollfd p[3] = {
+            {to_child, POLLOUT, 0}, {from_out, POLLIN, 0}, {from_err, POLLIN, 0}};
+        int n = poll(p, 3, 500);
+        if (n < 0 && errno == EINTR) continue;
+        assert_true(n >= 0);
+        if (run_now() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            fail_msg("wirekit ran longer than %d s", RUN_DEADLINE_SECONDS);
+        }
+        if (to_child >= 0 && p[0].revents) {
+            ssize_t put = write(to_child, (const char *)in + written, in_len - written);
+            if (put > 0) written += (size_t)put;
+            /* EPIPE: the child closed its input without reading all of it. */
+            if ((put < 0 && errno != EAGAIN && errno != EINTR) || written == in_len) {
+                close(to_child);
+                to_child = -1;
+            }
+        }
+        int *fds[2] = {&from_out, &from_err};
+        capture *caps[2] = {out, err};
+        for (int k = 0; k < 2; k++) {
+            if (*fds[k] < 0 || !p[k + 1].revents) continue;
+            char buf[65536];
+            ssize_t got = read(*fds[k], buf, sizeof buf);
+            if (got > 0) {
+                capture_append(caps[k], buf, (size_t)got);
+            } else if (got == 0 || (errno != EINTR && errno != EAGAIN)) {
+                close(*fds[k]);
+                *fds[k] = -1;
+            }
+        }
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0) assert_int_equal(errno, EINTR);
+    if (strstr(err->data, "Sanitizer") || strstr(err->data, "runtime error:")) {
+        print_error("wirekit reported a sanitizer error running");
+        for (size_t i = 0; argv[i]; i++) print_error(" '%s'", argv[i]);
+        print_error(":\n%s\n", err->data);
+        fail();
+    }
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status);
+}
+
+static int run(const char *const *args, const void *in, size_t in_len, capture *out, capture *err)
+{
+    return run_with(&run_defaults, args, in, in_len, out, err);
+}
+
+/* Standard input as a C string. */
+static int run_text(const char *const *args, const char *in, capture *out, capture *err)
+{
+    return run(args, in, in ? strlen(in) : 0, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Checks and files                                                    */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The checks are macros over *_at functions so that a failure names the
+ * line of the test, not of the helper.
+ */
+#define assert_text(c, expected) check_text_at((c), (expected), __FILE__, __LINE__)
+#define assert_bytes(c, expected, len) check_bytes_at((c), (expected), (len), __FILE__, __LINE__)
+#define assert_starts_with(c, prefix) check_starts_with_at((c), (prefix), __FILE__, __LINE__)
+#define assert_contains(c, needle) check_contains_at((c), (needle), true, __FILE__, __LINE__)
+#define assert_lacks(c, needle) check_contains_at((c), (needle), false, __FILE__, __LINE__)
+#define assert_one_line(c) check_one_line_at((c), __FILE__, __LINE__)
+
+static void check_text_at(const capture *c, const char *expected, const char *file, int line)
+{
+    if (strlen(c->data) != c->len) {
+        print_error("the output holds a NUL byte\n");
+        _fail(file, line);
+    }
+    _assert_string_equal(c->data, expected, file, line);
+}
+
+static void check_bytes_at(const capture *c, const void *expected, size_t len, const char *file,
+                           int line)
+{
+    _assert_int_equal(c->len, len, file, line);
+    _assert_memory_equal(c->data, expected, len, file, line);
+}
+
+static void check_starts_with_at(const capture *c, const char *prefix, const char *file, int line)
+{
+    if (strncmp(c->data, prefix, strlen(prefix)) != 0) {
+        print_error("expected the output to start with:\n%s\nbut it is:\n%s\n", prefix, c->data);
+        _fail(file, line);
+    }
+}
+
+static void check_contains_at(const capture *c, const char *needle, bool wanted, const char *file,
+                              int line)
+{
+    if ((strstr(c->data, needle) != NULL) != wanted) {
+        print_error("expected the output %s:\n%s\nbut it is:\n%s\n",
+                    wanted ? "to contain" : "not to contain", needle, c->data);
+        _fail(file, line);
+    }
+}
+
+/* The output is exactly one line, ending in a newline. */
+static void check_one_line_at(const capture *c, const char *file, int line)
+{
+    const char *nl = strchr(c->data, '\n');
+    if (!nl || nl[1] != '\0') {
+        print_error("expected exactly one line, got:\n%s\n", c->data);
+        _fail(file, line);
+    }
+}
+
+static void path_join(char *out, const char *dir, const char *name)
+{
+    int n = snprintf(out, PATH_MAX, "%s/%s", dir, name);
+    assert_true(n > 0 && n < PATH_MAX);
+}
+
+static void write_bytes(const char *path, const void *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void write_text(const char *path, const char *text)
+{
+    write_bytes(path, text, strlen(text));
+}
+
+static void read_whole(const char *path, capture *c)
+{
+    capture_clear(c);
+    capture_append(c, "", 0);
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot open '%s': %s", path, strerror(errno));
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) capture_append(c, buf, got);
+    fclose(f);
+}
+
+#define assert_file_bytes(path, expected, len) check_file_at((path), (expected), (len), __FILE__, __LINE__)
+#define assert_file_text(path, expected) \
+    check_file_at((path), (expected), strlen(expected), __FILE__, __LINE__)
+
+static void check_file_at(const char *path, const void *expected, size_t len, const char *file,
+                          int line)
+{
+    capture c = {0};
+    read_whole(path, &c);
+    bool same = c.len == len && memcmp(c.data, expected, len) == 0;
+    if (!same) print_error("'%s' holds %zu bytes, not the %zu expected:\n%s\n", path, c.len, len, c.data);
+    capture_clear(&c);
+    if (!same) _fail(file, line);
+}
+
+static mode_t file_mode(const char *path)
+{
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    return sb.st_mode & 07777;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every name in a folder (hidden ones included), sorted, joined by ','. */
+#define assert_folder_holds(dir, expected) check_folder_at((dir), (expected), __FILE__, __LINE__)
+
+static void check_folder_at(const char *dir, const char *expected, const char *file, int line)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char *names[64];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+        assert_true(n < 64);
+        names[n++] = strdup(e->d_name);
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, name_cmp);
+    char list[4096] = "";
+    for (size_t i = 0; i < n; i++) {
+        if (i) strcat(list, ",");
+        assert_true(strlen(list) + strlen(names[i]) < sizeof list - 2);
+        strcat(list, names[i]);
+        free(names[i]);
+    }
+    _assert_string_equal(list, expected, file, line);
+}
+
+/* ------------------------------------------------------------------ */
+/* Fixture: a fresh folder and the captures of one test                */
+/* ------------------------------------------------------------------ */
+
+typedef struct fixture {
+    char dir[64];
+    capture out, err;
+} fixture;
+
+static int fixture_setup(void **state)
+{
+    fixture *t = calloc(1, sizeof *t);
+    if (!t) return -1;
+    strcpy(t->dir, "/tmp/wk-test-cli-XXXXXX");
+    if (!mkdtemp(t->dir)) {
+        free(t);
+        return -1;
+    }
+    *state = t;
+    return 0;
+}
+
+static int fixture_remove(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static int fixture_teardown(void **state)
+{
+    fixture *t = *state;
+    int rc = nftw(t->dir, fixture_remove, 16, FTW_DEPTH | FTW_PHYS);
+    capture_clear(&t->out);
+    capture_clear(&t->err);
+    free(t);
+    return rc;
+}
+
+/* A compact JSON document whose MessagePack form has a single encoding. */
+static const char small_json[] = "{\"a\":[1,-1,\"x\"],\"b\":null,\"c\":true}";
+static const uint8_t small_mp[] = {0x83, 0xa1, 'a', 0x93, 0x01, 0xff, 0xa1, 'x', 0xa1, 'b',
+                                   0xc0, 0xa1, 'c', 0xc3};
+#define SMALL_JSON_LINE "{\"a\":[1,-1,\"x\"],\"b\":null,\"c\":true}\n"
+
+static void make_file(const fixture *t, const char *name, char *path, const void *data, size_t len)
+{
+    path_join(path, t->dir, name);
+    write_bytes(path, data, len);
+}
+
+/* ------------------------------------------------------------------ */
+/* The tool: help, version, commands                                   */
+/* ------------------------------------------------------------------ */
+
+#define MAIN_USAGE_LINE "Usage: wirekit COMMAND [OPTIONS] [ARGS]\n"
+#define MAIN_EXIT_STATUS "\nExit status:\n  0  success\n"
+#define CONVERT_USAGE_LINE "Usage: wirekit convert [OPTIONS] [FILE|-]\n"
+#define BENCH_USAGE_LINE "Usage: wirekit bench [OPTIONS] PATH...\n"
+#define FORMATS_USAGE_LINE "Usage: wirekit formats\n"
+
+static void no_arguments_prints_usage_on_stderr(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run((const char *const[]){NULL}, NULL, 0, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_starts_with(&t->err, MAIN_USAGE_LINE);
+    assert_contains(&t->err, MAIN_EXIT_STATUS);
+    assert_contains(&t->err, "\n  3  a file could not be read or written\n");
+}
+
+static void help_prints_usage_on_stdout(void **state)
+{
+    fixture *t = *state;
+    const char *forms[] = {"--help", "-h", "help"};
+    capture first = {0};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(run_text(ARGS(forms[i]), NULL, &t->out, &t->err), 0);
+        assert_text(&t->err, "");
+        assert_starts_with(&t->out, MAIN_USAGE_LINE);
+        assert_contains(&t->out, MAIN_EXIT_STATUS);
+        assert_contains(&t->out, "\n  convert ");
+        assert_contains(&t->out, "\n  bench ");
+        assert_contains(&t->out, "\n  formats ");
+        if (i == 0) capture_append(&first, t->out.data, t->out.len);
+        else assert_text(&t->out, first.data);
+    }
+    capture_clear(&first);
+}
+
+static void help_command_prints_the_command_help(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("help", "convert"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, CONVERT_USAGE_LINE);
+    assert_contains(&t->out, "\nExit status: 0 converted; 1 invalid input");
+    capture help = {0};
+    capture_append(&help, t->out.data, t->out.len);
+    assert_int_equal(run_text(ARGS("convert", "--help"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->out, help.data);
+    capture_clear(&help);
+
+    assert_int_equal(run_text(ARGS("help", "bench"), NULL, &t->out, &t->err), 0);
+    assert_starts_with(&t->out, BENCH_USAGE_LINE);
+    assert_int_equal(run_text(ARGS("help", "formats"), NULL, &t->out, &t->err), 0);
+    assert_starts_with(&t->out, FORMATS_USAGE_LINE);
+
+    assert_int_equal(run_text(ARGS("help", "nope"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: unknown command 'nope'\nTry 'wirekit --help'.\n");
+}
+
+static void version_names_wirekit_and_backends(void **state)
+{
+    fixture *t = *state;
+    const char *forms[] = {"--version", "-V"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(run_text(ARGS(forms[i]), NULL, &t->out, &t->err), 0);
+        assert_text(&t->err, "");
+        assert_starts_with(&t->out, "wirekit 0.1.0\n");
+        assert_contains(&t->out, "\n  json     yajl ");
+        assert_contains(&t->out, "\n  msgpack  ");
+    }
+}
+
+static void unknown_command_is_usage_error(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("x"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: unknown command 'x'\nTry 'wirekit --help'.\n");
+    /* An option before any command is not a command either. */
+    assert_int_equal(run_text(ARGS("--pretty"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: unknown command '--pretty'\nTry 'wirekit --help'.\n");
+}
+
+static void formats_lists_json_and_msgpack(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("formats"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, "json (text, yajl ");
+    assert_contains(&t->out, "\n  extensions:   .json\n");
+    assert_contains(&t->out, "\nmsgpack (binary, ");
+    assert_contains(&t->out, "\n  aliases:      mp");
+    assert_contains(&t->out, "\n  extensions:   .msgpack");
+
+    assert_int_equal(run_text(ARGS("formats", "extra"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: unexpected argument 'extra'\n"
+                         "Try 'wirekit formats --help'.\n");
+}
+
+static void every_subcommand_has_help(void **state)
+{
+    fixture *t = *state;
+    const struct {
+        const char *cmd, *first_line;
+        bool exit_status;
+    } cmds[] = {
+        {"convert", CONVERT_USAGE_LINE, true},
+        {"bench", BENCH_USAGE_LINE, true},
+        {"formats", FORMATS_USAGE_LINE, false},
+    };
+    for (size_t i = 0; i < 3; i++) {
+        const char *flags[] = {"--help", "-h"};
+        for (size_t k = 0; k < 2; k++) {
+            assert_int_equal(run_text(ARGS(cmds[i].cmd, flags[k]), NULL, &t->out, &t->err), 0);
+            assert_text(&t->err, "");
+            assert_starts_with(&t->out, cmds[i].first_line);
+            if (cmds[i].exit_status) assert_contains(&t->out, "\nExit status: 0 ");
+        }
+    }
+    /* --help wins over everything else on the line, even a bad option. */
+    assert_int_equal(run_text(ARGS("convert", "--to", "nope", "--help"), NULL, &t->out, &t->err), 0);
+    assert_starts_with(&t->out, CONVERT_USAGE_LINE);
+}
+
+/* ------------------------------------------------------------------ */
+/* convert                                                             */
+/* ------------------------------------------------------------------ */
+
+static void convert_json_file_to_msgpack_file_and_back(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], mp[PATH_MAX];
+    make_file(t, "order.json", in, small_json, strlen(small_json));
+    path_join(mp, t->dir, "order.mp");
+
+    /* The output format comes from -o's extension. */
+    assert_int_equal(run_text(ARGS("convert", in, "-o", mp), NULL, &t->out, &t->err), 0);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "");
+    assert_file_bytes(mp, small_mp, sizeof small_mp);
+    assert_folder_holds(t->dir, "order.json,order.mp");
+
+    /* The input format comes from the .mp extension. */
+    assert_int_equal(run_text(ARGS("convert", mp, "--to", "json"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, SMALL_JSON_LINE);
+}
+
+static void convert_round_trip_keeps_every_kind(void **state)
+{
+    fixture *t = *state;
+    static const char doc[] =
+        "{\"s\":\"Ada \xc3\xa9\\u0001\",\"n\":-3,\"u\":18446744073709551615,"
+        "\"i\":-9223372036854775808,\"d\":0.1,\"f\":1.0,\"e\":1e300,\"t\":true,"
+        "\"l\":[1,\"two\",null,false],\"o\":{\"x\":{}},\"a\":[]}";
+    char in[PATH_MAX], mp[PATH_MAX];
+    make_file(t, "kinds.json", in, doc, strlen(doc));
+    path_join(mp, t->dir, "kinds.msgpack");
+    assert_int_equal(run_text(ARGS("convert", in, "--output", mp), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_int_equal(run_text(ARGS("convert", mp, "--to=json"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    char expected[sizeof doc + 1];
+    snprintf(expected, sizeof expected, "%s\n", doc);
+    assert_text(&t->out, expected);
+}
+
+static void convert_pretty_indents_json(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json", "--pretty"),
+                              "{\"a\":[1,2.5,\"x\"],\"b\":null,\"c\":{},\"d\":[]}", &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_text(&t->out,
+                "{\n"
+                "  \"a\": [\n"
+                "    1,\n"
+                "    2.5,\n"
+                "    \"x\"\n"
+                "  ],\n"
+                "  \"b\": null,\n"
+                "  \"c\": {},\n"
+                "  \"d\": []\n"
+                "}\n");
+    /* --pretty means nothing to a binary format: the bytes are the same. */
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "mp", "--pretty"), small_json,
+                              &t->out, &t->err),
+                     0);
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+}
+
+static void convert_reads_stdin(void **state)
+{
+    fixture *t = *state;
+    static const char spaced[] = "  { \"a\" : [ 1 , -1 , \"x\" ] , \"b\" : null , \"c\" : true }\n";
+    /* "-" names standard input. */
+    assert_int_equal(run_text(ARGS("convert", "-", "--from", "json", "--to", "json"), spaced, &t->out,
+                              &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, SMALL_JSON_LINE);
+    /* No file at all means standard input too. */
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json"), spaced, &t->out,
+                              &t->err),
+                     0);
+    assert_text(&t->out, SMALL_JSON_LINE);
+    /* Without --from the bytes say what they are. */
+    assert_int_equal(run_text(ARGS("convert", "--to", "msgpack"), spaced, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+    assert_int_equal(run(ARGS("convert", "-", "--to", "json"), small_mp, sizeof small_mp, &t->out,
+                         &t->err),
+                     0);
+    assert_text(&t->out, SMALL_JSON_LINE);
+}
+
+static void convert_input_format_by_name_alias_media_type(void **state)
+{
+    fixture *t = *state;
+    const char *mp_names[] = {"msgpack", "mp", "MessagePack", "application/msgpack",
+                              "application/x-msgpack", ".mpk", "mpk"};
+    for (size_t i = 0; i < sizeof mp_names / sizeof *mp_names; i++) {
+        assert_int_equal(run(ARGS("convert", "--from", mp_names[i], "--to", "json"), small_mp,
+                             sizeof small_mp, &t->out, &t->err),
+                         0);
+        assert_text(&t->err, "");
+        assert_text(&t->out, SMALL_JSON_LINE);
+    }
+    const char *json_names[] = {"json", "JSON", "application/json",
+                                "application/vnd.acme.order+json; version=1.2.0", ".json"};
+    for (size_t i = 0; i < sizeof json_names / sizeof *json_names; i++) {
+        assert_int_equal(run_text(ARGS("convert", "--from", json_names[i], "--to", "mp"), small_json,
+                                  &t->out, &t->err),
+                         0);
+        assert_text(&t->err, "");
+        assert_bytes(&t->out, small_mp, sizeof small_mp);
+    }
+    /* The --name=value form. */
+    assert_int_equal(run_text(ARGS("convert", "--from=application/vnd.acme.order+json; version=1.2.0",
+                                   "--to=application/vnd.msgpack"),
+                              small_json, &t->out, &t->err),
+                     0);
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+}
+
+static void convert_input_format_from_extension_or_bytes(void **state)
+{
+    fixture *t = *state;
+    char path[PATH_MAX];
+    /* Known extensions. */
+    make_file(t, "m.msgpack", path, small_mp, sizeof small_mp);
+    assert_int_equal(run_text(ARGS("convert", path, "--to", "json"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->out, SMALL_JSON_LINE);
+    make_file(t, "m.JSON", path, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", path, "--to", "mp"), NULL, &t->out, &t->err), 0);
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+
+    /* No extension, or one that names no format: the bytes are sniffed. */
+    make_file(t, "noext", path, small_mp, sizeof small_mp);
+    assert_int_equal(run_text(ARGS("convert", path, "--to", "json"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, SMALL_JSON_LINE);
+    make_file(t, "doc.dat", path, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", path, "--to", "mp"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+
+    /* --from wins over the extension. */
+    make_file(t, "really-json.mp", path, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", path, "--from", "json", "--to", "mp"), NULL, &t->out,
+                              &t->err),
+                     0);
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+
+    /* Bytes that look like nothing: say it with --from. */
+    assert_int_equal(run_text(ARGS("convert", "--to", "json"), "hello", &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: cannot tell the format of <stdin>; say it with --from\n"
+                         "Try 'wirekit convert --help'.\n");
+}
+
+static void convert_output_format_from_o_extension(void **state)
+{
+    fixture *t = *state;
+    char out_json[PATH_MAX], out_mp[PATH_MAX];
+    path_join(out_json, t->dir, "out.json");
+    path_join(out_mp, t->dir, "out.mpk");
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "-o", out_json), small_mp, sizeof small_mp,
+                         &t->out, &t->err),
+                     0);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "");
+    assert_file_text(out_json, SMALL_JSON_LINE);
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "-o", out_mp), small_json, &t->out,
+                              &t->err),
+                     0);
+    assert_file_bytes(out_mp, small_mp, sizeof small_mp);
+    /* --to wins over -o's extension. */
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json", "-o", out_mp),
+                              small_json, &t->out, &t->err),
+                     0);
+    assert_file_text(out_mp, SMALL_JSON_LINE);
+    assert_folder_holds(t->dir, "out.json,out.mpk");
+}
+
+#define NEED_TO_ERROR                                                                       \
+    "wirekit: error: say which format to write with --to (or -o FILE with a known extension)\n" \
+    "Try 'wirekit convert --help'.\n"
+
+static void convert_without_output_format_is_usage_error(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, NEED_TO_ERROR);
+    assert_int_equal(run_text(ARGS("convert", in, "-o", "-"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, NEED_TO_ERROR);
+    path_join(out, t->dir, "out.txt");
+    assert_int_equal(run_text(ARGS("convert", in, "-o", out), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, NEED_TO_ERROR);
+    assert_folder_holds(t->dir, "in.json");
+}
+
+static void convert_unknown_format_is_usage_error(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "yaml"), small_json, &t->out,
+                              &t->err),
+                     2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: unknown output format 'yaml' (see 'wirekit formats')\n"
+                         "Try 'wirekit convert --help'.\n");
+    assert_int_equal(run_text(ARGS("convert", "--from", "application/yaml", "--to", "json"), small_json,
+                              &t->out, &t->err),
+                     2);
+    assert_text(&t->err, "wirekit: error: unknown input format 'application/yaml' (see 'wirekit formats')\n"
+                         "Try 'wirekit convert --help'.\n");
+    assert_int_equal(run_text(ARGS("convert", "--from=", "--to", "json"), small_json, &t->out, &t->err),
+                     2);
+    assert_text(&t->err, "wirekit: error: unknown input format '' (see 'wirekit formats')\n"
+                         "Try 'wirekit convert --help'.\n");
+}
+
+static void convert_bad_options_are_usage_errors(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("convert", "--bogus", "--to", "json"), small_json, &t->out, &t->err),
+                     2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: unknown option '--bogus'\nTry 'wirekit convert --help'.\n");
+    assert_int_equal(run_text(ARGS("convert", "-x"), small_json, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: unknown option '-x'\nTry 'wirekit convert --help'.\n");
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to"), small_json, &t->out, &t->err),
+                     2);
+    assert_text(&t->err, "wirekit: error: option '--to' needs a value\nTry 'wirekit convert --help'.\n");
+    assert_int_equal(run_text(ARGS("convert", "--to", "json", "-o"), small_json, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: option '-o' needs a value\nTry 'wirekit convert --help'.\n");
+}
+
+static void convert_two_inputs_is_usage_error(void **state)
+{
+    fixture *t = *state;
+    char a[PATH_MAX], b[PATH_MAX];
+    make_file(t, "a.json", a, small_json, strlen(small_json));
+    make_file(t, "b.json", b, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", "--to", "json", a, b), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    char expected[3 * PATH_MAX];
+    snprintf(expected, sizeof expected,
+             "wirekit: error: one input at a time ('%s' and '%s')\nTry 'wirekit convert --help'.\n", a, b);
+    assert_text(&t->err, expected);
+    assert_int_equal(run_text(ARGS("convert", "--to", "json", a, "-"), NULL, &t->out, &t->err), 2);
+}
+
+static void convert_max_depth_takes_1_to_10000(void **state)
+{
+    fixture *t = *state;
+    const char *bad[] = {"0", "abc", "99999", "10001", "", "-1", "3x", "18446744073709551616"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char expected[256];
+        snprintf(expected, sizeof expected,
+                 "wirekit: error: --max-depth takes a number from 1 to 10000, not '%s'\n"
+                 "Try 'wirekit convert --help'.\n",
+                 bad[i]);
+        assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json", "--max-depth", bad[i]),
+                                  "[1]", &t->out, &t->err),
+                         2);
+        assert_text(&t->out, "");
+        assert_text(&t->err, expected);
+    }
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json", "--max-depth", "10000"),
+                              "[1]", &t->out, &t->err),
+                     0);
+    assert_text(&t->out, "[1]\n");
+}
+
+static void convert_max_depth_refuses_deeper_input(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json", "--max-depth", "3"),
+                              "[[[1]]]", &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, "[[[1]]]\n");
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json", "--max-depth=3"),
+                              "[[[[1]]]]", &t->out, &t->err),
+                     1);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "<stdin>:1:4: error: nesting deeper than the limit of 3\n");
+    /* The same limit holds for binary input. */
+    static const uint8_t deep_mp[] = {0x91, 0x91, 0x91, 0x91, 0x01};
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "json", "--max-depth", "3"), deep_mp,
+                         sizeof deep_mp, &t->out, &t->err),
+                     1);
+    assert_text(&t->out, "");
+    assert_starts_with(&t->err, "<stdin>: error: at byte 3: ");
+    assert_one_line(&t->err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Bad data                                                            */
+/* ------------------------------------------------------------------ */
+
+static const char bad_json[] = "{\"a\": 1,\n  \"b\" 2}";
+#define BAD_JSON_MESSAGE "2:7: error: object key and value must be separated by a colon (':')\n"
+
+static void invalid_json_file_reports_line_and_column(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "bad.json", in, bad_json, strlen(bad_json));
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "mp"), NULL, &t->out, &t->err), 1);
+    assert_text(&t->out, "");
+    char expected[PATH_MAX + 128];
+    snprintf(expected, sizeof expected, "%s:" BAD_JSON_MESSAGE, in);
+    assert_text(&t->err, expected);
+
+    /* The file is named as it was given. */
+    run_opts o = run_defaults;
+    o.cwd = t->dir;
+    assert_int_equal(run_with(&o, ARGS("convert", "bad.json", "--to", "mp"), NULL, 0, &t->out, &t->err),
+                     1);
+    assert_text(&t->err, "bad.json:" BAD_JSON_MESSAGE);
+
+    /* Columns count characters: a two-byte é before the error is one column. */
+    static const char wide[] = "[\"\xc3\xa9\",\n \"\xc3\xa9\" 2]";
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "json"), wide, &t->out, &t->err),
+                     1);
+    assert_text(&t->err, "<stdin>:2:6: error: after array element, I expect ',' or ']'\n");
+}
+
+static void invalid_json_on_stdin_is_named_stdin(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "mp"), bad_json, &t->out, &t->err),
+                     1);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "<stdin>:" BAD_JSON_MESSAGE);
+    assert_int_equal(run_text(ARGS("convert", "-", "--to", "mp"), bad_json, &t->out, &t->err), 1);
+    assert_text(&t->err, "<stdin>:" BAD_JSON_MESSAGE);
+}
+
+static void invalid_msgpack_reports_byte_offset(void **state)
+{
+    fixture *t = *state;
+    /* A fixarray of three whose third item is 0xc1, a byte MessagePack never uses. */
+    static const uint8_t bad_mp[] = {0x93, 0x01, 0x02, 0xc1};
+    char in[PATH_MAX];
+    make_file(t, "bad.mp", in, bad_mp, sizeof bad_mp);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json"), NULL, &t->out, &t->err), 1);
+    assert_text(&t->out, "");
+    char prefix[PATH_MAX + 64];
+    snprintf(prefix, sizeof prefix, "%s: error: at byte 3: ", in);
+    assert_starts_with(&t->err, prefix);
+    assert_contains(&t->err, "0xc1");
+    assert_one_line(&t->err);
+
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "json"), bad_mp, sizeof bad_mp, &t->out,
+                         &t->err),
+                     1);
+    assert_starts_with(&t->err, "<stdin>: error: at byte 3: ");
+    assert_one_line(&t->err);
+
+    /* Bytes after a whole value. */
+    static const uint8_t trailing[] = {0x01, 0x02};
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "json"), trailing, sizeof trailing,
+                         &t->out, &t->err),
+                     1);
+    assert_text(&t->out, "");
+    assert_starts_with(&t->err, "<stdin>: error: at byte 1: ");
+    assert_one_line(&t->err);
+}
+
+static void msgpack_bin_becomes_base64_string(void **state)
+{
+    fixture *t = *state;
+    static const uint8_t bin[] = {0xc4, 0x03, 'a', 'b', 'c'};
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "json"), bin, sizeof bin, &t->out,
+                         &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, "\"YWJj\"\n");
+    static const uint8_t in_map[] = {0x81, 0xa1, 'b', 0xc4, 0x02, 0x00, 0xff};
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "json"), in_map, sizeof in_map, &t->out,
+                         &t->err),
+                     0);
+    assert_text(&t->out, "{\"b\":\"AP8=\"}\n");
+}
+
+static void msgpack_nan_cannot_be_written_as_json(void **state)
+{
+    fixture *t = *state;
+    static const uint8_t nan[] = {0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0};
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "json"), nan, sizeof nan, &t->out,
+                         &t->err),
+                     1);
+    assert_text(&t->out, "");
+    assert_starts_with(&t->err, "<stdin>: error: cannot write as json: ");
+    assert_one_line(&t->err);
+    /* NaN is fine in MessagePack itself. */
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "mp"), nan, sizeof nan, &t->out,
+                         &t->err),
+                     0);
+    assert_text(&t->err, "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Files                                                               */
+/* ------------------------------------------------------------------ */
+
+static void missing_input_is_io_error(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX];
+    path_join(in, t->dir, "missing.json");
+    path_join(out, t->dir, "out.mp");
+    assert_int_equal(run_text(ARGS("convert", in, "-o", out), NULL, &t->out, &t->err), 3);
+    assert_text(&t->out, "");
+    char expected[PATH_MAX + 128];
+    snprintf(expected, sizeof expected,
+             "wirekit: error: cannot open '%s': No such file or directory\n", in);
+    assert_text(&t->err, expected);
+    assert_contains(&t->err, "cannot open");
+    assert_folder_holds(t->dir, "");
+}
+
+static void output_into_missing_folder_is_io_error(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    path_join(out, t->dir, "nope/out.mp");
+    assert_int_equal(run_text(ARGS("convert", in, "-o", out), NULL, &t->out, &t->err), 3);
+    assert_text(&t->out, "");
+    char expected[PATH_MAX + 128];
+    snprintf(expected, sizeof expected,
+             "wirekit: error: cannot create a temporary file beside '%s': No such file or directory\n",
+             out);
+    assert_text(&t->err, expected);
+    assert_folder_holds(t->dir, "in.json");
+}
+
+static void failed_convert_leaves_old_output_untouched(void **state)
+{
+    fixture *t = *state;
+    static const uint8_t old[] = {'o', 'l', 'd', 0x00, 0xff, '\n'};
+    char bad[PATH_MAX], nan[PATH_MAX], out[PATH_MAX], missing[PATH_MAX];
+    make_file(t, "bad.json", bad, bad_json, strlen(bad_json));
+    static const uint8_t nan_mp[] = {0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0};
+    make_file(t, "nan.mp", nan, nan_mp, sizeof nan_mp);
+    make_file(t, "out.json", out, old, sizeof old);
+    path_join(missing, t->dir, "missing.json");
+
+    /* Invalid input. */
+    assert_int_equal(run_text(ARGS("convert", bad, "-o", out), NULL, &t->out, &t->err), 1);
+    assert_file_bytes(out, old, sizeof old);
+    assert_folder_holds(t->dir, "bad.json,nan.mp,out.json");
+    /* A value the output format cannot carry. */
+    assert_int_equal(run_text(ARGS("convert", nan, "-o", out), NULL, &t->out, &t->err), 1);
+    assert_contains(&t->err, "cannot write as json");
+    assert_file_bytes(out, old, sizeof old);
+    assert_folder_holds(t->dir, "bad.json,nan.mp,out.json");
+    /* An input that cannot be read. */
+    assert_int_equal(run_text(ARGS("convert", missing, "-o", out), NULL, &t->out, &t->err), 3);
+    assert_file_bytes(out, old, sizeof old);
+    assert_folder_holds(t->dir, "bad.json,nan.mp,out.json");
+}
+
+static void failed_write_leaves_no_temporary_file(void **state)
+{
+    fixture *t = *state;
+    /* A document larger than the file size limit the child gets. */
+    char doc[4096] = "[";
+    for (int i = 0; i < 300; i++) strcat(doc, i ? ",12345" : "12345");
+    strcat(doc, "]");
+    char in[PATH_MAX], out[PATH_MAX];
+    make_file(t, "in.json", in, doc, strlen(doc));
+    make_file(t, "out.json", out, "old\n", 4);
+    run_opts o = run_defaults;
+    o.fsize_max = 100;
+    assert_int_equal(run_with(&o, ARGS("convert", in, "-o", out), NULL, 0, &t->out, &t->err), 3);
+    assert_text(&t->out, "");
+    char expected[PATH_MAX + 64];
+    snprintf(expected, sizeof expected, "wirekit: error: cannot write '%s': File too large\n", out);
+    assert_text(&t->err, expected);
+    assert_file_text(out, "old\n");
+    assert_folder_holds(t->dir, "in.json,out.json");
+}
+
+static void output_replaces_file_and_keeps_its_mode(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    make_file(t, "out.mp", out, "an older and longer content than the new one\n", 45);
+    assert_int_equal(chmod(out, 0640), 0);
+    assert_int_equal(run_text(ARGS("convert", in, "-o", out), NULL, &t->out, &t->err), 0);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "");
+    assert_file_bytes(out, small_mp, sizeof small_mp);
+    assert_int_equal(file_mode(out), 0640);
+    assert_folder_holds(t->dir, "in.json,out.mp");
+
+    /* An unusual mode is kept as well. */
+    assert_int_equal(chmod(out, 0604), 0);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json", "-o", out), NULL, &t->out, &t->err), 0);
+    assert_file_text(out, SMALL_JSON_LINE);
+    assert_int_equal(file_mode(out), 0604);
+    assert_folder_holds(t->dir, "in.json,out.mp");
+}
+
+static void new_output_file_gets_mode_from_umask(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    path_join(a, t->dir, "a.mp");
+    path_join(b, t->dir, "b.mp");
+    run_opts o = run_defaults;
+    o.umask_value = 002;
+    assert_int_equal(run_with(&o, ARGS("convert", in, "-o", a), NULL, 0, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_int_equal(file_mode(a), 0664);
+    o.umask_value = 027;
+    assert_int_equal(run_with(&o, ARGS("convert", in, "-o", b), NULL, 0, &t->out, &t->err), 0);
+    assert_int_equal(file_mode(b), 0640);
+    assert_file_bytes(b, small_mp, sizeof small_mp);
+    assert_folder_holds(t->dir, "a.mp,b.mp,in.json");
+}
+
+static void relative_output_in_working_folder(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    path_join(out, t->dir, "out.mp");
+    run_opts o = run_defaults;
+    o.cwd = t->dir;
+    assert_int_equal(run_with(&o, ARGS("convert", "in.json", "-o", "out.mp"), NULL, 0, &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_file_bytes(out, small_mp, sizeof small_mp);
+    /* And over the existing file. */
+    assert_int_equal(run_with(&o, ARGS("convert", "in.json", "-o", "out.mp"), NULL, 0, &t->out, &t->err),
+                     0);
+    assert_file_bytes(out, small_mp, sizeof small_mp);
+    assert_folder_holds(t->dir, "in.json,out.mp");
+}
+
+static void output_dev_stdout_is_written_through(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json", "-o", "/dev/stdout"), NULL, &t->out,
+                              &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, SMALL_JSON_LINE);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "mp", "-o", "-"), NULL, &t->out, &t->err), 0);
+    assert_bytes(&t->out, small_mp, sizeof small_mp);
+    assert_folder_holds(t->dir, "in.json");
+}
+
+/*
+ * -o naming the standard output when that is a regular file (the shell's
+ * "> file"). /dev/fd/1 is used rather than /dev/stdout: the tests may run
+ * as root, and a tool that treated /dev/stdout as a regular file to
+ * replace could rename a temporary file over the system's /dev/stdout.
+ */
+static void output_dev_fd_to_redirected_file(void **state)
+{
+    fixture *t = *state;
+    struct stat sb;
+    if (stat("/dev/fd/1", &sb) != 0) skip();
+    char in[PATH_MAX], redirected[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    path_join(redirected, t->dir, "redirected.json");
+    int fd = open(redirected, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    assert_true(fd >= 0);
+    run_opts o = run_defaults;
+    o.stdout_fd = fd;
+    int rc = run_with(&o, ARGS("convert", in, "--to", "json", "-o", "/dev/fd/1"), NULL, 0, &t->out,
+                      &t->err);
+    close(fd);
+    assert_text(&t->err, "");
+    assert_int_equal(rc, 0);
+    assert_file_text(redirected, SMALL_JSON_LINE);
+    assert_folder_holds(t->dir, "in.json,redirected.json");
+}
+
+/* A device that refuses the bytes: the write error is reported, exit 3. */
+static void write_error_is_io_error(void **state)
+{
+    fixture *t = *state;
+    int full = open("/dev/full", O_WRONLY | O_CLOEXEC);
+    if (full < 0) skip();
+    char in[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "mp", "-o", "/dev/full"), NULL, &t->out,
+                              &t->err),
+                     3);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: cannot write '/dev/full': No space left on device\n");
+
+    run_opts o = run_defaults;
+    o.stdout_fd = full;
+    int rc = run_with(&o, ARGS("convert", in, "--to", "json"), NULL, 0, &t->out, &t->err);
+    close(full);
+    assert_int_equal(rc, 3);
+    assert_text(&t->err, "wirekit: error: cannot write to standard output: No space left on device\n");
+    assert_folder_holds(t->dir, "in.json");
+}
+
+typedef struct fifo_reader {
+    const char *path;
+    capture got;
+    int open_errno;
+} fifo_reader;
+
+static void *fifo_read_all(void *arg)
+{
+    fifo_reader *r = arg;
+    int fd = open(r->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        r->open_errno = errno;
+        return NULL;
+    }
+    char buf[4096];
+    ssize_t got;
+    while ((got = read(fd, buf, sizeof buf)) != 0) {
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        char *grown = realloc(r->got.data, r->got.len + (size_t)got + 1);
+        if (!grown) break;
+        memcpy(grown + r->got.len, buf, (size_t)got);
+        r->got.data = grown;
+        r->got.len += (size_t)got;
+    }
+    close(fd);
+    return NULL;
+}
+
+static void output_fifo_is_written_through(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], fifo[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    path_join(fifo, t->dir, "pipe");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+
+    fifo_reader r = {fifo, {0}, 0};
+    pthread_t reader;
+    assert_int_equal(pthread_create(&reader, NULL, fifo_read_all, &r), 0);
+    int rc = run_text(ARGS("convert", in, "-o", fifo, "--to", "mp"), NULL, &t->out, &t->err);
+    /* Should wirekit not have opened the FIFO, release the reader. */
+    for (int tries = 0; pthread_tryjoin_np(reader, NULL) != 0; tries++) {
+        if (tries > 500) fail_msg("the FIFO reader does not finish");
+        int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fd >= 0) close(fd);
+        usleep(10000);
+    }
+    capture got = r.got;
+    assert_int_equal(r.open_errno, 0);
+    assert_text(&t->err, "");
+    assert_int_equal(rc, 0);
+    assert_non_null(got.data);
+    assert_int_equal(got.len, sizeof small_mp);
+    assert_memory_equal(got.data, small_mp, sizeof small_mp);
+    capture_clear(&got);
+    /* Still a FIFO, and no temporary file beside it. */
+    struct stat sb;
+    assert_int_equal(lstat(fifo, &sb), 0);
+    assert_true(S_ISFIFO(sb.st_mode));
+    assert_folder_holds(t->dir, "in.json,pipe");
+}
+
+static void folder_as_input_or_output_is_io_error(void **state)
+{
+    fixture *t = *state;
+    char sub[PATH_MAX], in[PATH_MAX], expected[PATH_MAX + 128];
+    path_join(sub, t->dir, "sub.json");
+    assert_int_equal(mkdir(sub, 0755), 0);
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+
+    assert_int_equal(run_text(ARGS("convert", sub, "--to", "mp"), NULL, &t->out, &t->err), 3);
+    assert_text(&t->out, "");
+    snprintf(expected, sizeof expected, "wirekit: error: '%s' is a directory\n", sub);
+    assert_text(&t->err, expected);
+
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "mp", "-o", sub), NULL, &t->out, &t->err), 3);
+    snprintf(expected, sizeof expected, "wirekit: error: cannot write '%s': it is a directory\n", sub);
+    assert_text(&t->err, expected);
+    assert_folder_holds(t->dir, "in.json,sub.json");
+    assert_folder_holds(sub, "");
+}
+
+/*
+ * Reads what the terminal passed on: the kernel hands output to the master
+ * side asynchronously, so wait (up to timeout_ms) for want bytes.
+ */
+static size_t pty_read(int master, uint8_t *buf, size_t cap, size_t want, int timeout_ms)
+{
+    size_t got = 0;
+    double deadline = run_now() + timeout_ms / 1000.0;
+    while (got < want && got < cap) {
+        int left = (int)((deadline - run_now()) * 1000);
+        if (left <= 0) break;
+        struct pollfd p = {master, POLLIN, 0};
+        if (poll(&p, 1, left) <= 0) continue;
+        ssize_t n = read(master, buf + got, cap - got);
+        if (n > 0) got += (size_t)n;
+        else if (n < 0 && errno != EAGAIN && errno != EINTR) break;
+    }
+    return got;
+}
+
+static void binary_to_terminal_needs_force(void **state)
+{
+    fixture *t = *state;
+    int master, slave;
+    if (openpty(&master, &slave, NULL, NULL, NULL) != 0) skip();
+    /* Raw, so that the terminal passes bytes unchanged (no \n -> \r\n). */
+    struct termios tio;
+    assert_int_equal(tcgetattr(slave, &tio), 0);
+    cfmakeraw(&tio);
+    assert_int_equal(tcsetattr(slave, TCSANOW, &tio), 0);
+    fcntl(master, F_SETFD, FD_CLOEXEC);
+    fcntl(slave, F_SETFD, FD_CLOEXEC);
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+
+    char in[PATH_MAX];
+    make_file(t, "in.json", in, small_json, strlen(small_json));
+    run_opts o = run_defaults;
+    o.stdout_fd = slave;
+    uint8_t buf[256];
+
+    assert_int_equal(run_with(&o, ARGS("convert", in, "--to", "msgpack"), NULL, 0, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: not writing binary msgpack to a terminal "
+                         "(use -o FILE, a redirection, or --force)\n"
+                         "Try 'wirekit convert --help'.\n");
+    /* The slave stays open here, so nothing written would be lost: nothing was. */
+    assert_int_equal(pty_read(master, buf, sizeof buf, 1, 200), 0);
+
+    const char *forces[] = {"--force", "-f"};
+    for (size_t i = 0; i < 2; i++) {
+        assert_int_equal(run_with(&o, ARGS("convert", in, "--to", "msgpack", forces[i]), NULL, 0, &t->out,
+                                  &t->err),
+                         0);
+        assert_text(&t->err, "");
+        assert_int_equal(pty_read(master, buf, sizeof buf, sizeof small_mp + 1, 300), sizeof small_mp);
+        assert_memory_equal(buf, small_mp, sizeof small_mp);
+    }
+    /* Text goes to a terminal without --force. */
+    assert_int_equal(run_with(&o, ARGS("convert", in, "--to", "json"), NULL, 0, &t->out, &t->err), 0);
+    assert_int_equal(pty_read(master, buf, sizeof buf, strlen(SMALL_JSON_LINE) + 1, 300),
+                     strlen(SMALL_JSON_LINE));
+    assert_memory_equal(buf, SMALL_JSON_LINE, strlen(SMALL_JSON_LINE));
+    close(slave);
+    close(master);
+}
+
+/* ------------------------------------------------------------------ */
+/* bench                                                               */
+/* ------------------------------------------------------------------ */
+
+static void bench_help_exits_0(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("bench", "--help"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, BENCH_USAGE_LINE);
+    assert_contains(&t->out, "\nExit status: 0 done; 1 a message could not be decoded; 2 bad usage;\n");
+}
+
+#define BENCH_NO_PATH_ERROR \
+    "wirekit: error: name at least one file or folder\nTry 'wirekit bench --help'.\n"
+
+static void bench_without_path_is_usage_error(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("bench"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, BENCH_NO_PATH_ERROR);
+}
+
+/* Options but still no path is the same usage error. */
+static void bench_options_without_path_is_usage_error(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, BENCH_NO_PATH_ERROR);
+}
+
+static void bench_bad_options_are_usage_errors(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "m.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("bench", "--formats", "nope", "x"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "wirekit: error: unknown format 'nope' (see 'wirekit formats')\n"
+                         "Try 'wirekit bench --help'.\n");
+    assert_int_equal(run_text(ARGS("bench", "--formats", "json,,mp", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: bad format list 'json,,mp'\nTry 'wirekit bench --help'.\n");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --min-time takes seconds between 0 and 3600, not '0'\n"
+                         "Try 'wirekit bench --help'.\n");
+    assert_int_equal(run_text(ARGS("bench", "--min-time=abc", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --min-time takes seconds between 0 and 3600, not 'abc'\n"
+                         "Try 'wirekit bench --help'.\n");
+    assert_int_equal(run_text(ARGS("bench", "--max-depth", "0", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --max-depth takes a number from 1 to 10000, not '0'\n"
+                         "Try 'wirekit bench --help'.\n");
+    assert_int_equal(run_text(ARGS("bench", "--nope", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: unknown option '--nope'\nTry 'wirekit bench --help'.\n");
+    assert_int_equal(run_text(ARGS("bench", in, "--min-time"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: option '--min-time' needs a value\n"
+                         "Try 'wirekit bench --help'.\n");
+    assert_text(&t->out, "");
+}
+
+static void bench_missing_path_is_io_error(void **state)
+{
+    fixture *t = *state;
+    char missing[PATH_MAX], expected[PATH_MAX + 128];
+    path_join(missing, t->dir, "nope");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", missing), NULL, &t->out, &t->err), 3);
+    assert_text(&t->out, "");
+    snprintf(expected, sizeof expected, "wirekit: error: cannot open '%s': No such file or directory\n",
+             missing);
+    assert_text(&t->err, expected);
+}
+
+/* The line of the summary table for a format, or NULL. */
+static const char *bench_summary_row(const capture *c, const char *format)
+{
+    const char *summary = strstr(c->data, "\nall messages (");
+    if (!summary) return NULL;
+    char row[64];
+    snprintf(row, sizeof row, "\n  %-8s ", format);
+    const char *p = strstr(summary, row);
+    return p ? p + 1 : NULL;
+}
+
+static unsigned long bench_summary_count(const capture *c, const char *format)
+{
+    const char *row = bench_summary_row(c, format);
+    if (!row) fail_msg("no summary row for %s in:\n%s", format, c->data);
+    char name[32];
+    unsigned long count;
+    assert_int_equal(sscanf(row, "%31s %lu", name, &count), 2);
+    return count;
+}
+
+static void bench_one_json_file(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], heading[PATH_MAX + 64];
+    make_file(t, "order.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", in), NULL, &t->out,
+                              &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, "wirekit bench: 1 message file\n");
+    snprintf(heading, sizeof heading, "\n\n%s (json, %zu bytes)\n  format ", in, strlen(small_json));
+    assert_contains(&t->out, heading);
+    assert_contains(&t->out, "\n  json     ");
+    assert_contains(&t->out, "\nall messages (per format: ");
+    assert_int_equal(bench_summary_count(&t->out, "json"), 1);
+    /* Only the formats asked for. */
+    assert_null(bench_summary_row(&t->out, "msgpack"));
+    assert_lacks(&t->out, "\n  msgpack ");
+    assert_lacks(&t->out, "failed");
+}
+
+static void bench_folder_measures_message_files_only(void **state)
+{
+    fixture *t = *state;
+    char path[PATH_MAX], sub[PATH_MAX];
+    make_file(t, "README.md", path, "# corpus\n", 9);
+    make_file(t, "b.json", path, "[1,2,3]", 7);
+    make_file(t, "a.json", path, small_json, strlen(small_json));
+    make_file(t, ".hidden.json", path, "[]", 2);
+    path_join(sub, t->dir, "notes.txt");
+    write_text(sub, "not a message\n");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json,mp", t->dir), NULL,
+                              &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, "wirekit bench: 2 message files\n");
+    char a[PATH_MAX + 64], b[PATH_MAX + 64];
+    snprintf(a, sizeof a, "\n\n%s/a.json (json, %zu bytes)\n", t->dir, strlen(small_json));
+    snprintf(b, sizeof b, "\n\n%s/b.json (json, 7 bytes)\n", t->dir);
+    assert_contains(&t->out, a);
+    assert_contains(&t->out, b);
+    /* In name order. */
+    assert_true(strstr(t->out.data, a) < strstr(t->out.data, b));
+    assert_lacks(&t->out, "README");
+    assert_lacks(&t->out, "hidden");
+    assert_lacks(&t->out, "notes");
+    assert_int_equal(bench_summary_count(&t->out, "json"), 2);
+    assert_int_equal(bench_summary_count(&t->out, "msgpack"), 2);
+}
+
+static void bench_invalid_file_is_reported_others_measured(void **state)
+{
+    fixture *t = *state;
+    char path[PATH_MAX], bad[PATH_MAX], expected[PATH_MAX + 128];
+    make_file(t, "a.json", path, small_json, strlen(small_json));
+    make_file(t, "b.json", bad, "{\"a\" 1}", 8);
+    make_file(t, "c.json", path, "[1,2,3]", 7);
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", t->dir), NULL,
+                              &t->out, &t->err),
+                     1);
+    snprintf(expected, sizeof expected,
+             "%s:1:6: error: object key and value must be separated by a colon (':')\n", bad);
+    assert_text(&t->err, expected);
+    assert_starts_with(&t->out, "wirekit bench: 3 message files\n");
+    char a[PATH_MAX + 64], c[PATH_MAX + 64], b[PATH_MAX + 64];
+    snprintf(a, sizeof a, "\n\n%s/a.json (json, ", t->dir);
+    snprintf(b, sizeof b, "\n\n%s/b.json (json, ", t->dir);
+    snprintf(c, sizeof c, "\n\n%s/c.json (json, ", t->dir);
+    assert_contains(&t->out, a);
+    assert_contains(&t->out, c);
+    assert_lacks(&t->out, b);
+    assert_int_equal(bench_summary_count(&t->out, "json"), 2);
+}
+
+/* Display width of a line: UTF-8 code points (every character here is one column wide). */
+static size_t bench_line_width(const char *line)
+{
+    size_t width = 0;
+    for (const char *p = line; *p && *p != '\n'; p++)
+        if (((unsigned char)*p & 0xC0) != 0x80) width++;
+    return width;
+}
+
+/*
+ * The tables line up on a terminal: the header and the rows have the same
+ * width, in characters (µ, ± and × are one column but two bytes).
+ */
+static void bench_table_columns_line_up(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "order.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", in), NULL, &t->out,
+                              &t->err),
+                     0);
+    const char *header = strstr(t->out.data, "\n  format        bytes");
+    assert_non_null(header);
+    header++;
+    const char *row = strchr(header, '\n') + 1;
+    assert_true(strncmp(row, "  json ", 7) == 0);
+    if (bench_line_width(header) != bench_line_width(row))
+        fail_msg("the message table does not line up (header %zu columns, row %zu):\n%.*s",
+                 bench_line_width(header), bench_line_width(row),
+                 (int)(strchr(row, '\n') - header + 1), header);
+
+    const char *summary_header = strstr(t->out.data, "\n  format   messages");
+    assert_non_null(summary_header);
+    summary_header++;
+    const char *summary_row = strchr(summary_header, '\n') + 1;
+    assert_true(strncmp(summary_row, "  json ", 7) == 0);
+    if (bench_line_width(summary_header) != bench_line_width(summary_row))
+        fail_msg("the summary table does not line up (header %zu columns, row %zu):\n%.*s",
+                 bench_line_width(summary_header), bench_line_width(summary_row),
+                 (int)(strchr(summary_row, '\n') - summary_header + 1), summary_header);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
+
+int main(void)
+{
+    /* A child that exits without reading its input must not kill the test. */
+    signal(SIGPIPE, SIG_IGN);
+    const struct CMUnitTest tests[] = {
+        T(no_arguments_prints_usage_on_stderr),
+        T(help_prints_usage_on_stdout),
+        T(help_command_prints_the_command_help),
+        T(version_names_wirekit_and_backends),
+        T(unknown_command_is_usage_error),
+        T(formats_lists_json_and_msgpack),
+        T(every_subcommand_has_help),
+        T(convert_json_file_to_msgpack_file_and_back),
+        T(convert_round_trip_keeps_every_kind),
+        T(convert_pretty_indents_json),
+        T(convert_reads_stdin),
+        T(convert_input_format_by_name_alias_media_type),
+        T(convert_input_format_from_extension_or_bytes),
+        T(convert_output_format_from_o_extension),
+        T(convert_without_output_format_is_usage_error),
+        T(convert_unknown_format_is_usage_error),
+        T(convert_bad_options_are_usage_errors),
+        T(convert_two_inputs_is_usage_error),
+        T(convert_max_depth_takes_1_to_10000),
+        T(convert_max_depth_refuses_deeper_input),
+        T(invalid_json_file_reports_line_and_column),
+        T(invalid_json_on_stdin_is_named_stdin),
+        T(invalid_msgpack_reports_byte_offset),
+        T(msgpack_bin_becomes_base64_string),
+        T(msgpack_nan_cannot_be_written_as_json),
+        T(missing_input_is_io_error),
+        T(output_into_missing_folder_is_io_error),
+        T(failed_convert_leaves_old_output_untouched),
+        T(failed_write_leaves_no_temporary_file),
+        T(output_replaces_file_and_keeps_its_mode),
+        T(new_output_file_gets_mode_from_umask),
+        T(relative_output_in_working_folder),
+        T(output_dev_stdout_is_written_through),
+        T(output_dev_fd_to_redirected_file),
+        T(write_error_is_io_error),
+        T(output_fifo_is_written_through),
+        T(folder_as_input_or_output_is_io_error),
+        T(binary_to_terminal_needs_force),
+        T(bench_help_exits_0),
+        T(bench_without_path_is_usage_error),
+        T(bench_options_without_path_is_usage_error),
+        T(bench_bad_options_are_usage_errors),
+        T(bench_missing_path_is_io_error),
+        T(bench_one_json_file),
+        T(bench_folder_measures_message_files_only),
+        T(bench_invalid_file_is_reported_others_measured),
+        T(bench_table_columns_line_up),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
