@@ -1,28 +1,8 @@
 /* The growable output buffer. */
-#define _DEFAULT_SOURCE 1   /* madvise and MADV_HUGEPAGE */
 #include "internal.h"
 
 #include <stdlib.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
-/* Large buffers are written once from end to end: huge pages save most of
- * their page faults (see arena.c). */
-static void buf_advise(uint8_t *p, size_t cap)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    if (cap >= 2 * huge) {
-        uintptr_t lo = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-        uintptr_t hi = ((uintptr_t)p + cap) & ~(huge - 1);
-        if (hi > lo) madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
-    }
-#else
-    (void)p;
-    (void)cap;
-#endif
-}
 
 void wk_buf_init(wk_buf *b)
 {
@@ -45,7 +25,8 @@ wk_code wk_buf_reserve(wk_buf *b, size_t extra)
     while (cap < need) cap *= 2;
     uint8_t *p = realloc(b->data, cap);
     if (!p) return WK_ERR_NOMEM;
-    buf_advise(p, cap);
+    /* Only the part beyond what realloc copied is new to the process. */
+    if (cap - b->len >= WK__PREFAULT_MIN) wk__prefault(p + b->len, cap - b->len);
     b->data = p;
     b->cap = cap;
     return WK_OK;

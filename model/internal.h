@@ -64,6 +64,19 @@ static inline void wk__arena_trim(wk_arena *a, void *p, size_t old_n, size_t new
     }
 }
 
+/* ---- memory ---- */
+
+/* Regions smaller than this are left to fault in page by page. */
+#define WK__PREFAULT_MIN ((size_t)4 << 20)
+
+/*
+ * Maps the pages of a fresh heap region of `size` bytes in one system call
+ * where the kernel offers it (Linux 5.14+, MADV_POPULATE_WRITE), when the
+ * region is at least WK__PREFAULT_MIN; otherwise does nothing, and the
+ * pages fault in as they are first written. See arena.c for why.
+ */
+void wk__prefault(void *p, size_t size);
+
 /* ---- status ---- */
 
 /*
