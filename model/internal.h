@@ -96,6 +96,7 @@ static inline void wk__ok(wk_status *st)
         st->code = WK_OK;
         st->offset = 0;
         st->line = st->col = 0;
+        st->file[0] = '\0';
         st->msg[0] = '\0';
     }
 }

@@ -37,6 +37,7 @@ wk_code wk__fail(wk_status *st, wk_code code, size_t offset, const char *fmt, ..
     st->code = code;
     st->offset = offset;
     st->line = st->col = 0;
+    st->file[0] = '\0';
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);

@@ -74,19 +74,23 @@ WK_API const char *wk_code_name(wk_code code);
 WK_API const char *wk_code_message(wk_code code);
 
 #define WK_STATUS_MSG_MAX 256
+#define WK_STATUS_FILE_MAX 256
 
 /*
  * Where and why a call failed. offset is the byte offset into the input
  * (0 when the error has no position); line and col are 1-based and set only
- * for text formats (0 otherwise). msg is a NUL-terminated sentence, with the
- * field path first where there is one ("$.items[3]: ..."). After a
- * successful call, code is WK_OK and msg is empty.
+ * for text formats (0 otherwise). file names the file the position is in
+ * when the call read files itself (a .proto schema and its imports), and is
+ * empty otherwise. msg is a NUL-terminated sentence, with the field path
+ * first where there is one ("$.items[3]: ..."). After a successful call,
+ * code is WK_OK and msg and file are empty.
  */
 typedef struct wk_status {
     wk_code code;
     size_t offset;
     uint32_t line;
     uint32_t col;
+    char file[WK_STATUS_FILE_MAX];
     char msg[WK_STATUS_MSG_MAX];
 } wk_status;
 

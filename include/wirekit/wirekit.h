@@ -4,8 +4,9 @@
  * wirekit puts JSON, XML, Protocol Buffers and MessagePack behind one
  * interface: every format decodes into one value tree (value.h) held by an
  * arena (arena.h), and encodes from it into a growable buffer (buf.h). The
- * formats themselves are listed and found in format.h; errors are codes and
- * statuses from base.h.
+ * formats themselves are listed and found in format.h; message schemas
+ * (.proto files) are loaded through schema.h; errors are codes and statuses
+ * from base.h.
  */
 #ifndef WIREKIT_WIREKIT_H
 #define WIREKIT_WIREKIT_H
@@ -15,5 +16,6 @@
 #include <wirekit/buf.h>
 #include <wirekit/value.h>
 #include <wirekit/format.h>
+#include <wirekit/schema.h>
 
 #endif
