@@ -14,7 +14,7 @@
  * (and resolves built in), so that the same file also compiles with protoc.
  *
  * Imports are looked up in the including file's folder, then in each
- * include folder in order. The well-known types (google/protobuf/*.proto)
+ * include folder in order. The well-known types (the files in google/protobuf/)
  * resolve with no protoc installed: from the system include folder where
  * Debian's libprotobuf-dev puts them, else from built-in definitions.
  *
