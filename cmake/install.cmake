@@ -16,7 +16,8 @@ include(CMakePackageConfigHelpers)
 # e.g. wk_xml "libxml-2.0>=2.9"; configuring fails if one is forgotten.
 set(WK_INSTALL_PKG_DEPS
   wk_yajl    "yajl>=2.1"
-  wk_msgpack "msgpack>=3")
+  wk_msgpack "msgpack>=3"
+  wk_xml     "libxml-2.0>=2.9")
 
 set(WK_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wirekit)
 
