@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 static const char *const value_kind_names[] = {
-    "null", "bool", "int", "uint", "double", "string", "bytes", "ext", "list", "map",
+    "null", "bool", "int", "uint", "double", "string", "bytes", "ext", "list", "map", "message",
 };
 
 const char *wk_kind_name(wk_kind kind)
@@ -72,6 +72,39 @@ wk_member *wk_value_map(wk_arena *a, size_t count, wk_value *out)
     return items;
 }
 
+wk_message *wk_value_message(wk_arena *a, const wk_message_def *type, size_t field_count,
+                             size_t unknown_count, wk_value *out)
+{
+    if (field_count > WK_VALUE_MAX_LEN || unknown_count > WK_VALUE_MAX_LEN) return NULL;
+    wk_message *m = wk__arena_alloc(a, sizeof *m);
+    wk_field_value *fields = wk__arena_alloc(a, field_count * sizeof *fields);
+    wk_member *unknown = wk__arena_alloc(a, unknown_count * sizeof *unknown);
+    if (!m || !fields || !unknown) return NULL;
+    for (size_t i = 0; i < field_count; i++) {
+        fields[i].field = NULL;
+        fields[i].value = wk_value_null();
+    }
+    for (size_t i = 0; i < unknown_count; i++) unknown[i].key = unknown[i].value = wk_value_null();
+    *m = (wk_message){type, fields, (uint32_t)field_count, (uint32_t)unknown_count, unknown};
+    *out = (wk_value){.kind = WK_MESSAGE, .as.message = m};
+    return m;
+}
+
+const wk_value *wk_message_get(const wk_value *message, uint32_t number)
+{
+    if (!message || message->kind != WK_MESSAGE) return NULL;
+    const wk_message *m = message->as.message;
+    size_t lo = 0, hi = m->field_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint32_t n = m->fields[mid].field ? m->fields[mid].field->number : 0;
+        if (n == number) return &m->fields[mid].value;
+        if (n < number) lo = mid + 1;
+        else hi = mid;
+    }
+    return NULL;
+}
+
 const wk_value *wk_map_get(const wk_value *map, const char *key)
 {
     if (!map || map->kind != WK_MAP || !key) return NULL;
@@ -108,8 +141,47 @@ static bool value_equal_shallow(const wk_value *a, const wk_value *b)
                (a->len == 0 || memcmp(a->as.str, b->as.str, a->len) == 0);
     case WK_LIST: return a->len == b->len;
     case WK_MAP: return a->len == b->len;
+    case WK_MESSAGE: {
+        const wk_message *ma = a->as.message, *mb = b->as.message;
+        if (ma->field_count != mb->field_count || ma->unknown_count != mb->unknown_count) return false;
+        if (ma->type != mb->type &&
+            (!ma->type || !mb->type || strcmp(ma->type->full_name, mb->type->full_name) != 0))
+            return false;
+        for (uint32_t i = 0; i < ma->field_count; i++) {
+            const wk_field_def *fa = ma->fields[i].field, *fb = mb->fields[i].field;
+            if ((fa ? fa->number : 0) != (fb ? fb->number : 0)) return false;
+        }
+        return true;
+    }
     }
     return false;
+}
+
+/* How many children a container has for the walk below: a message's are
+ * its field values, then its unknown fields' keys and values. */
+static size_t value_children(const wk_value *v)
+{
+    switch (v->kind) {
+    case WK_LIST: return v->len;
+    case WK_MAP: return 2 * (size_t)v->len;
+    case WK_MESSAGE: return v->as.message->field_count + 2 * (size_t)v->as.message->unknown_count;
+    default: return 0;
+    }
+}
+
+static const wk_value *value_child(const wk_value *v, size_t i)
+{
+    if (v->kind == WK_LIST) return &v->as.items[i];
+    if (v->kind == WK_MAP) return (i & 1) ? &v->as.members[i / 2].value : &v->as.members[i / 2].key;
+    const wk_message *m = v->as.message;
+    if (i < m->field_count) return &m->fields[i].value;
+    i -= m->field_count;
+    return (i & 1) ? &m->unknown[i / 2].value : &m->unknown[i / 2].key;
+}
+
+static bool value_is_container(const wk_value *v)
+{
+    return v->kind == WK_LIST || v->kind == WK_MAP || v->kind == WK_MESSAGE;
 }
 
 /*
@@ -118,14 +190,14 @@ static bool value_equal_shallow(const wk_value *a, const wk_value *b)
  */
 typedef struct value_eq_frame {
     const wk_value *a, *b;
-    size_t next;   /* next child; for maps, 2*i is key i and 2*i+1 value i */
+    size_t next;   /* next child (see value_child) */
 } value_eq_frame;
 
 bool wk_value_equal(const wk_value *a, const wk_value *b)
 {
     if (!a || !b) return a == b;
     if (!value_equal_shallow(a, b)) return false;
-    if (a->kind != WK_LIST && a->kind != WK_MAP) return true;
+    if (!value_is_container(a)) return true;
 
     value_eq_frame local[64];
     value_eq_frame *stack = local;
@@ -134,21 +206,15 @@ bool wk_value_equal(const wk_value *a, const wk_value *b)
     stack[depth++] = (value_eq_frame){a, b, 0};
     while (depth) {
         value_eq_frame *f = &stack[depth - 1];
-        const wk_value *ca, *cb;
-        if (f->a->kind == WK_LIST) {
-            if (f->next == f->a->len) { depth--; continue; }
-            ca = &f->a->as.items[f->next];
-            cb = &f->b->as.items[f->next];
-        } else {
-            if (f->next == 2 * f->a->len) { depth--; continue; }
-            const wk_member *ma = &f->a->as.members[f->next / 2];
-            const wk_member *mb = &f->b->as.members[f->next / 2];
-            ca = (f->next & 1) ? &ma->value : &ma->key;
-            cb = (f->next & 1) ? &mb->value : &mb->key;
+        if (f->next == value_children(f->a)) {
+            depth--;
+            continue;
         }
+        const wk_value *ca = value_child(f->a, f->next);
+        const wk_value *cb = value_child(f->b, f->next);
         f->next++;
         if (!value_equal_shallow(ca, cb)) { equal = false; break; }
-        if (ca->kind == WK_LIST || ca->kind == WK_MAP) {
+        if (value_is_container(ca)) {
             if (depth == cap) {
                 value_eq_frame *bigger = malloc(2 * cap * sizeof *bigger);
                 if (!bigger) { equal = false; break; }

@@ -22,15 +22,38 @@
  *   WK_MAP      an ordered array of (key, value) members. Keys are strings
  *               for JSON and XML, and any scalar for MessagePack. Duplicate
  *               keys are kept as they came.
+ *   WK_MESSAGE  a message typed by a schema (see "Typed messages" below).
  *
  * Equality (wk_value_equal) is exact: doubles compare bit for bit, so NaN
  * equals NaN with the same payload and 0.0 differs from -0.0. WK_INT and
  * WK_UINT compare by numeric value.
+ *
+ * Typed messages. A decode given a message type (schema.h) returns
+ * WK_MESSAGE values: the type, the fields present as (field definition,
+ * value) pairs in field-number order, and the fields the type does not
+ * know, kept so that a reader of an older or newer version loses nothing.
+ *   - A field is present when it is set: a field with presence (OPTIONAL,
+ *     REQUIRED) when it was given, a SINGULAR one when its value is not the
+ *     default (0, false, "", the first enum value), a repeated or map field
+ *     when it has an element.
+ *   - Values by field type: every integer type is WK_INT (WK_UINT above
+ *     INT64_MAX); float and double are WK_DOUBLE (a float field's value is
+ *     exactly a float); bool, string, bytes as their kinds; an enum is
+ *     WK_INT, its number (the name is in the enum's definition); a message
+ *     or group is WK_MESSAGE; a repeated field is a WK_LIST of those; a map
+ *     field is a WK_MAP whose keys are WK_STRING, WK_INT, WK_UINT or WK_BOOL.
+ *   - Unknown fields are members: the key is the field number (WK_INT) when
+ *     read from Protocol Buffers, whose value is then WK_BYTES holding the
+ *     field's whole wire encoding (tag included); or the name (WK_STRING)
+ *     when read from a format that names fields, with the value as read.
+ * Two messages are equal when their types have the same full name and
+ * their fields (by number) and unknown fields are equal, in order.
  */
 #ifndef WIREKIT_VALUE_H
 #define WIREKIT_VALUE_H
 
 #include <wirekit/arena.h>
+#include <wirekit/schema.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,11 +69,13 @@ typedef enum wk_kind {
     WK_BYTES,
     WK_EXT,
     WK_LIST,
-    WK_MAP
+    WK_MAP,
+    WK_MESSAGE
 } wk_kind;
 
 typedef struct wk_value wk_value;
 typedef struct wk_member wk_member;
+typedef struct wk_message wk_message;
 
 struct wk_value {
     uint8_t kind;      /* a wk_kind */
@@ -65,12 +90,27 @@ struct wk_value {
         const char *str;            /* STRING, BYTES, EXT: len bytes, then a NUL */
         const wk_value *items;      /* LIST: len values */
         const wk_member *members;   /* MAP: len members */
+        const wk_message *message;  /* MESSAGE (len is 0) */
     } as;
 };
 
 struct wk_member {
     wk_value key;
     wk_value value;
+};
+
+/* One field of a typed message. */
+typedef struct wk_field_value {
+    const wk_field_def *field;
+    wk_value value;
+} wk_field_value;
+
+struct wk_message {
+    const wk_message_def *type;
+    const wk_field_value *fields;   /* the fields present, in field-number order */
+    uint32_t field_count;
+    uint32_t unknown_count;
+    const wk_member *unknown;       /* fields the type does not know, as read */
 };
 
 /* The largest length or count a value can hold. */
@@ -111,6 +151,19 @@ WK_API wk_code wk_value_ext(wk_arena *a, int8_t type, const void *data, size_t l
  */
 WK_API wk_value *wk_value_list(wk_arena *a, size_t count, wk_value *out);
 WK_API wk_member *wk_value_map(wk_arena *a, size_t count, wk_value *out);
+
+/*
+ * A message of `type` with room for `field_count` fields and
+ * `unknown_count` unknown fields in the arena, all zero (fields with a NULL
+ * definition, unknown members null); returns it to fill in (and sets *out),
+ * or NULL when the arena is exhausted or a count is above WK_VALUE_MAX_LEN.
+ * Fill fields in field-number order.
+ */
+WK_API wk_message *wk_value_message(wk_arena *a, const wk_message_def *type, size_t field_count,
+                                    size_t unknown_count, wk_value *out);
+
+/* The value of the field with this number in a message, or NULL when it is absent. */
+WK_API const wk_value *wk_message_get(const wk_value *message, uint32_t number);
 
 /* The first member of a map whose key is the string `key`, or NULL. */
 WK_API const wk_value *wk_map_get(const wk_value *map, const char *key);

@@ -376,6 +376,114 @@ static void test_string_length_past_limit(void **state)
     assert_int_equal(run_in_child(child_string_of_size_max_minus_1), 0);
 }
 
+/* ======================= typed messages ======================= */
+
+/* Two definitions of one type (as two loads of a schema would give) and another type. */
+static wk_message_def msg_order_a = {.name = "Order", .full_name = "acme.Order"};
+static wk_message_def msg_order_b = {.name = "Order", .full_name = "acme.Order"};
+static wk_message_def msg_item = {.name = "Item", .full_name = "acme.Item"};
+static wk_field_def msg_f1 = {.name = "id", .number = 1, .type = WK_TYPE_INT64};
+static wk_field_def msg_f2 = {.name = "note", .number = 2, .type = WK_TYPE_STRING};
+static wk_field_def msg_f2_other = {.name = "comment", .number = 2, .type = WK_TYPE_STRING};
+static wk_field_def msg_f3 = {.name = "qty", .number = 3, .type = WK_TYPE_INT32};
+
+/* An Order with id, note, and one unknown field 9 holding the wire bytes of "9: 1". */
+static wk_value msg_build(wk_arena *a, const wk_message_def *type, const wk_field_def *second,
+                          int64_t id)
+{
+    wk_value v, s;
+    wk_message *m = wk_value_message(a, type, 2, 1, &v);
+    assert_non_null(m);
+    assert_int_equal(wk_value_string(a, "gift", 4, &s), WK_OK);
+    wk_field_value *f = (wk_field_value *)m->fields;
+    f[0] = (wk_field_value){&msg_f1, wk_value_int(id)};
+    f[1] = (wk_field_value){second, s};
+    wk_member *u = (wk_member *)m->unknown;
+    u[0].key = wk_value_int(9);
+    assert_int_equal(wk_value_bytes(a, "\x48\x01", 2, &u[0].value), WK_OK);
+    return v;
+}
+
+static void test_message_constructor_and_get(void **state)
+{
+    (void)state;
+    wk_arena *a = wk_arena_new(0);
+    wk_value v;
+    wk_message *m = wk_value_message(a, &msg_order_a, 3, 2, &v);
+    assert_non_null(m);
+    assert_int_equal(v.kind, WK_MESSAGE);
+    assert_int_equal(v.len, 0);
+    assert_ptr_equal(v.as.message, m);
+    assert_ptr_equal(m->type, &msg_order_a);
+    assert_int_equal(m->field_count, 3);
+    assert_int_equal(m->unknown_count, 2);
+    for (int i = 0; i < 3; i++) {
+        assert_null(m->fields[i].field);
+        assert_int_equal(m->fields[i].value.kind, WK_NULL);
+    }
+    assert_int_equal(m->unknown[1].key.kind, WK_NULL);
+    assert_string_equal(wk_kind_name(WK_MESSAGE), "message");
+
+    wk_value o = msg_build(a, &msg_order_a, &msg_f2, 42);
+    assert_int_equal(wk_message_get(&o, 1)->as.i, 42);
+    assert_string_equal(wk_message_get(&o, 2)->as.str, "gift");
+    assert_null(wk_message_get(&o, 3));
+    assert_null(wk_message_get(&o, 9));      /* unknown fields are not fields */
+    wk_value i = wk_value_int(1);
+    assert_null(wk_message_get(&i, 1));
+    assert_null(wk_message_get(NULL, 1));
+    assert_null(wk_value_message(a, &msg_order_a, (size_t)WK_VALUE_MAX_LEN + 1, 0, &v));
+    wk_arena_free(a);
+
+    /* Out of memory: a fixed arena too small for the fields. */
+    static _Alignas(16) unsigned char mem[512];
+    wk_arena *f = wk_arena_new_fixed(mem, sizeof mem);
+    assert_non_null(f);
+    assert_null(wk_value_message(f, &msg_order_a, 100, 0, &v));
+}
+
+static void test_message_equality(void **state)
+{
+    (void)state;
+    wk_arena *a = wk_arena_new(0);
+    wk_value x = msg_build(a, &msg_order_a, &msg_f2, 42);
+    wk_value same = msg_build(a, &msg_order_a, &msg_f2, 42);
+    /* The same type loaded twice, and a field renamed but numbered alike: equal. */
+    wk_value other_load = msg_build(a, &msg_order_b, &msg_f2_other, 42);
+    wk_value other_value = msg_build(a, &msg_order_a, &msg_f2, 43);
+    wk_value other_type = msg_build(a, &msg_item, &msg_f2, 42);
+    wk_value other_number = msg_build(a, &msg_order_a, &msg_f3, 42);
+    assert_true(wk_value_equal(&x, &same));
+    assert_true(wk_value_equal(&x, &other_load));
+    assert_false(wk_value_equal(&x, &other_value));
+    assert_false(wk_value_equal(&x, &other_type));
+    assert_false(wk_value_equal(&x, &other_number));
+
+    /* An unknown field's bytes, and its presence, count. */
+    wk_value changed_unknown = msg_build(a, &msg_order_a, &msg_f2, 42);
+    wk_member *u = (wk_member *)changed_unknown.as.message->unknown;
+    assert_int_equal(wk_value_bytes(a, "\x48\x02", 2, &u[0].value), WK_OK);
+    assert_false(wk_value_equal(&x, &changed_unknown));
+    wk_value fewer;
+    wk_message *m = wk_value_message(a, &msg_order_a, 2, 0, &fewer);
+    memcpy((wk_field_value *)m->fields, x.as.message->fields, 2 * sizeof(wk_field_value));
+    assert_false(wk_value_equal(&x, &fewer));
+
+    /* Messages inside lists compare through the same walk. */
+    wk_value l1, l2;
+    wk_value *i1 = wk_value_list(a, 2, &l1), *i2 = wk_value_list(a, 2, &l2);
+    i1[0] = x; i1[1] = same;
+    i2[0] = same; i2[1] = other_load;
+    assert_true(wk_value_equal(&l1, &l2));
+    i2[1] = other_value;
+    assert_false(wk_value_equal(&l1, &l2));
+    /* A message never equals a map with the same content. */
+    wk_value map;
+    wk_value_map(a, 0, &map);
+    assert_false(wk_value_equal(&x, &map));
+    wk_arena_free(a);
+}
+
 /* ======================= version ======================= */
 
 /* WK_VERSION_STRING and wk_version() say what the three numbers say. */
@@ -404,7 +512,8 @@ static void test_kind_names(void **state)
     assert_string_equal(wk_kind_name(WK_EXT), "ext");
     assert_string_equal(wk_kind_name(WK_LIST), "list");
     assert_string_equal(wk_kind_name(WK_MAP), "map");
-    assert_string_equal(wk_kind_name((wk_kind)(WK_MAP + 1)), "unknown");
+    assert_string_equal(wk_kind_name(WK_MESSAGE), "message");
+    assert_string_equal(wk_kind_name((wk_kind)(WK_MESSAGE + 1)), "unknown");
     assert_string_equal(wk_kind_name((wk_kind)255), "unknown");
     assert_string_equal(wk_kind_name((wk_kind)-1), "unknown");
 }
@@ -1291,6 +1400,8 @@ int main(void)
         cmocka_unit_test(test_constructors_nomem_in_fixed_arena),
         cmocka_unit_test(test_list_count_overflow),
         cmocka_unit_test(test_string_length_past_limit),
+        cmocka_unit_test(test_message_constructor_and_get),
+        cmocka_unit_test(test_message_equality),
         cmocka_unit_test(test_version_in_step),
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test(test_equal_every_kind_pairwise),
