@@ -17,7 +17,8 @@ include(CMakePackageConfigHelpers)
 set(WK_INSTALL_PKG_DEPS
   wk_yajl    "yajl>=2.1"
   wk_msgpack "msgpack>=3"
-  wk_xml     "libxml-2.0>=2.9")
+  wk_xml     "libxml-2.0>=2.9"
+  wk_protobuf_c "libprotobuf-c>=1.3")
 
 set(WK_CMAKE_INSTALL_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/wirekit)
 

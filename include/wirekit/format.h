@@ -36,16 +36,28 @@ extern "C" {
 #define WK_DEFAULT_MAX_DEPTH 512
 #define WK_MAX_DEPTH_LIMIT 10000
 
-/* Decode flags (none yet change the strict defaults; reserved bits are ignored). */
+/*
+ * Decode flags. Fields a message type does not know are kept by default
+ * (as wk_message.unknown, and written back out by the same format).
+ */
+#define WK_DECODE_UNKNOWN_DROP 0x1u    /* typed: leave unknown fields out */
+#define WK_DECODE_UNKNOWN_ERROR 0x2u   /* typed: fail on an unknown field (WK_ERR_TYPE) */
+
 typedef struct wk_decode_opts {
     uint32_t flags;
     /* Nesting deeper than this fails with WK_ERR_DEPTH. 0 means
      * WK_DEFAULT_MAX_DEPTH; values above WK_MAX_DEPTH_LIMIT are clamped. */
     uint32_t max_depth;
+    /* Decode typed messages of this type (WK_MESSAGE values, checked
+     * against the schema on the way in); NULL decodes without a schema.
+     * Protocol Buffers needs it (without, only inspection is possible). */
+    const wk_message_def *type;
 } wk_decode_opts;
 
 /* Encode flags. */
-#define WK_ENCODE_PRETTY 0x1u   /* indent text formats for people */
+#define WK_ENCODE_PRETTY 0x1u          /* indent text formats for people */
+#define WK_ENCODE_EMIT_DEFAULTS 0x2u   /* typed: also write fields without presence at their default */
+#define WK_ENCODE_NUMBER_KEYS 0x4u     /* typed MessagePack: field numbers as map keys, not names */
 
 typedef struct wk_encode_opts {
     uint32_t flags;
