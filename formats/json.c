@@ -15,7 +15,7 @@
  * eight bytes at a time.
  *
  * Without a schema, values JSON has no form for are written as documented
- * in docs/json-mapping.md: bytes as base64 strings, MessagePack extensions
+ * in docs/mapping.md: bytes as base64 strings, MessagePack extensions
  * as {"$ext": {...}}, non-string map keys as their JSON text.
  */
 #include "../model/internal.h"
@@ -442,8 +442,10 @@ static wk_code jsondec_yajl_error(jsondec *d, size_t consumed)
         snprintf(msg, sizeof msg, "unexpected end of input");
     } else if (lexical) {
         offset = consumed;
-        /* For a stray character yajl counts the character itself as consumed. */
+        /* For a stray character yajl counts the character itself as consumed;
+         * for a broken literal ("tru") it stops after it: point at its start. */
         if (strstr(msg, "invalid char in json text") && offset > 0) offset--;
+        else if (strstr(msg, "invalid string in json text")) offset = jsondec_token_start(d->input, consumed);
     } else if (strstr(msg, "inside map, I expect ',' or '}'")) {
         /* For this one error yajl steps back by the token's decoded length,
          * which misses quotes and escapes: find the token after the value. */
@@ -546,6 +548,10 @@ static wk_code json_parse_only(const uint8_t *data, size_t len, const wk_decode_
     (void)opts;
     yajl_handle h = yajl_alloc(&jsonnop_callbacks, NULL, NULL);
     if (!h) return wk__fail(st, WK_ERR_NOMEM, 0, "out of memory");
+    /* A byte order mark is skipped, as decode skips it. */
+    size_t skip = (len >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF) ? 3 : 0;
+    data += skip;
+    len -= skip;
     yajl_status ys = yajl_parse(h, data, len);
     size_t consumed = yajl_get_bytes_consumed(h);
     if (ys == yajl_status_ok) {
@@ -623,12 +629,25 @@ static wk_code jsonenc_string(jsonenc *e, const char *str, size_t len, uint32_t 
     const uint8_t *s = (const uint8_t *)str;
     size_t valid = wk__utf8_valid_prefix(s, len);
     if (valid != len) return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "string is not valid UTF-8");
-    if (len > (SIZE_MAX - 2) / 6 || jsonenc_reserve(e, len * 6 + 2) != WK_OK)
+    /* Room for the string as it is; an escape makes more room as it goes
+     * (reserving six bytes per byte up front would claim six times the
+     * memory for the common string that needs no escape at all). */
+    if (len > SIZE_MAX - 64 || jsonenc_reserve(e, len + 8) != WK_OK)
         return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
     uint8_t *o = e->out->data + e->out->len;
+    uint8_t *limit = e->out->data + e->out->cap;
     *o++ = '"';
     size_t i = 0;
     while (i < len) {
+        if (WK__UNLIKELY((size_t)(limit - o) < len - i + 7)) {
+            /* The rest of the string, one escape and the closing quote. */
+            size_t at = (size_t)(o - e->out->data);
+            e->out->len = at;
+            if (wk_buf_reserve(e->out, len - i + 7 + (len - i) / 8 + 64) != WK_OK)
+                return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
+            o = e->out->data + at;
+            limit = e->out->data + e->out->cap;
+        }
         while (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
@@ -766,6 +785,11 @@ static wk_code jsonenc_key(jsonenc *e, const wk_value *k, uint32_t depth)
 {
     if (k->kind == WK_STRING) return jsonenc_string(e, k->as.str, k->len, depth);
     if (k->kind == WK_BYTES) return jsonenc_base64(e, k->as.str, k->len);
+    /* A container as a key would be escaped again at every level of keys
+     * within keys: the output grows exponentially with the nesting. */
+    if (k->kind == WK_LIST || k->kind == WK_MAP || k->kind == WK_MESSAGE)
+        return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE,
+                            "a map key that is a list or map has no JSON form");
     wk_buf tmp;
     wk_buf_init(&tmp);
     jsonenc sub = *e;
@@ -878,7 +902,8 @@ static int json_sniff(const uint8_t *data, size_t len)
     uint8_t c = data[i];
     if (c == '{' || c == '[') return len - i > 1 ? 90 : 0;
     if (c == '"') return 60;
-    if (c == '-' || (c >= '0' && c <= '9')) return len > 1 ? 40 : 20;
+    /* A lone digit is also a whole MessagePack document (a fixint). */
+    if (c == '-' || (c >= '0' && c <= '9')) return len - i > 1 ? 60 : 20;
     if ((len - i >= 4 && (memcmp(data + i, "true", 4) == 0 || memcmp(data + i, "null", 4) == 0)) ||
         (len - i >= 5 && memcmp(data + i, "false", 5) == 0))
         return 60;

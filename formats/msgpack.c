@@ -553,6 +553,7 @@ static wk_code mpdec_decode(const uint8_t *data, size_t len, const wk_decode_opt
         if (WK__UNLIKELY(slots_owed > left - slots)) goto too_many;
         wk_value *items = NULL;
         if (slots) {
+            if (WK__UNLIKELY(slots > SIZE_MAX / sizeof *items)) goto nomem;   /* 32-bit size_t */
             items = wk__arena_alloc(a, slots * sizeof *items);
             if (WK__UNLIKELY(!items)) goto nomem;
         }
@@ -771,6 +772,11 @@ static wk_code mpenc_encode(const wk_value *v, const wk_encode_opts *opts, wk_bu
         case WK_BYTES:
         case WK_EXT: {
             size_t n = v->len;
+            /* A MessagePack str must be UTF-8: refuse what our own reader would. */
+            if (v->kind == WK_STRING && n && wk__utf8_valid_prefix((const uint8_t *)v->as.str, n) != n) {
+                rc = mpenc_fail(stack, depth, st, WK_ERR_UNREPRESENTABLE, "string is not valid UTF-8");
+                goto finish;
+            }
             /* An empty body is skipped: ptr may be NULL in a hand-built value. */
             if (v->kind == WK_STRING) {
                 failed = msgpack_pack_str(&pk, n);

@@ -96,18 +96,11 @@ void wk_arena_set_limit(wk_arena *a, size_t max_bytes)
 
 void *wk__arena_alloc_slow(wk_arena *a, size_t n)
 {
+    /* The fast path failed: the current block is too full, or the limit
+     * leaves less than n (the region it clips to is never larger). */
     if (a->fixed || n > arena_room(a)) return NULL;
-    if ((size_t)(a->block_end - a->ptr) >= n) {
-        /* The block has room but the limit clipped it: the check above passed, so it fits. */
-        void *p = a->ptr;
-        a->ptr += n;
-        a->used += n;
-        arena_clip(a);
-        return p;
-    }
     if (n > a->next_size / 4) {
         /* A large request: a block of its own, linked behind the current one. */
-        if (n > SIZE_MAX - ARENA_HEADER) return NULL;
         wk__block *b = arena_block_new(n);
         if (!b) return NULL;
         if (a->blocks) {

@@ -25,8 +25,9 @@ wk_code wk_buf_reserve(wk_buf *b, size_t extra)
     while (cap < need) cap *= 2;
     uint8_t *p = realloc(b->data, cap);
     if (!p) return WK_ERR_NOMEM;
-    /* Only the part beyond what realloc copied is new to the process. */
-    if (cap - b->len >= WK__PREFAULT_MIN) wk__prefault(p + b->len, cap - b->len);
+    /* Only what the caller is about to write: a doubled capacity may
+     * never be used, and prefaulting makes memory resident. */
+    if (extra >= WK__PREFAULT_MIN) wk__prefault(p + b->len, extra);
     b->data = p;
     b->cap = cap;
     return WK_OK;

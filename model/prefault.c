@@ -4,6 +4,7 @@
 
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 void wk__prefault(void *p, size_t size)
@@ -11,7 +12,8 @@ void wk__prefault(void *p, size_t size)
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
     if (size < WK__PREFAULT_MIN) return;
     /* madvise wants page-aligned ranges: the whole pages inside the region. */
-    const uintptr_t page = 4096;
+    long page_size = sysconf(_SC_PAGESIZE);
+    const uintptr_t page = page_size > 0 ? (uintptr_t)page_size : 4096;
     uintptr_t lo = ((uintptr_t)p + page - 1) & ~(page - 1);
     uintptr_t hi = ((uintptr_t)p + size) & ~(page - 1);
     /* Failure (an older kernel, memory limits) leaves the ordinary faults. */

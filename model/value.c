@@ -47,7 +47,7 @@ wk_code wk_value_ext(wk_arena *a, int8_t type, const void *data, size_t len, wk_
 
 wk_value *wk_value_list(wk_arena *a, size_t count, wk_value *out)
 {
-    if (count > WK_VALUE_MAX_LEN) return NULL;
+    if (count > WK_VALUE_MAX_LEN || count > SIZE_MAX / sizeof(wk_value)) return NULL;
     /* Never NULL on success, even for 0 children: the arena always has a valid position. */
     wk_value *items = wk__arena_alloc(a, count * sizeof *items);
     if (!items) return NULL;
@@ -61,7 +61,7 @@ wk_value *wk_value_list(wk_arena *a, size_t count, wk_value *out)
 
 wk_member *wk_value_map(wk_arena *a, size_t count, wk_value *out)
 {
-    if (count > WK_VALUE_MAX_LEN) return NULL;
+    if (count > WK_VALUE_MAX_LEN || count > SIZE_MAX / sizeof(wk_member)) return NULL;
     wk_member *items = wk__arena_alloc(a, count * sizeof *items);
     if (!items) return NULL;
     for (size_t i = 0; i < count; i++) items[i].key = items[i].value = wk_value_null();
@@ -75,7 +75,9 @@ wk_member *wk_value_map(wk_arena *a, size_t count, wk_value *out)
 wk_message *wk_value_message(wk_arena *a, const wk_message_def *type, size_t field_count,
                              size_t unknown_count, wk_value *out)
 {
-    if (field_count > WK_VALUE_MAX_LEN || unknown_count > WK_VALUE_MAX_LEN) return NULL;
+    if (field_count > WK_VALUE_MAX_LEN || unknown_count > WK_VALUE_MAX_LEN ||
+        field_count > SIZE_MAX / sizeof(wk_field_value) || unknown_count > SIZE_MAX / sizeof(wk_member))
+        return NULL;
     wk_message *m = wk__arena_alloc(a, sizeof *m);
     wk_field_value *fields = wk__arena_alloc(a, field_count * sizeof *fields);
     wk_member *unknown = wk__arena_alloc(a, unknown_count * sizeof *unknown);

@@ -43,9 +43,11 @@ WK_API wk_arena *wk_arena_new_fixed(void *mem, size_t size);
 
 /*
  * Caps the bytes the arena may hand out (0 means no cap); an allocation past
- * the cap fails as if memory were exhausted. A way to bound what a decode of
- * untrusted input may use. A cap below what is already used stops every new
- * allocation until wk_arena_reset().
+ * the cap fails as if memory were exhausted. A way to bound what the tree
+ * of a decode of untrusted input may take. It does not bound a decoder's
+ * own scratch memory (heap, freed before it returns), which grows with the
+ * nesting depth and the widest container of the input. A cap below what is
+ * already used stops every new allocation until wk_arena_reset().
  */
 WK_API void wk_arena_set_limit(wk_arena *a, size_t max_bytes);
 

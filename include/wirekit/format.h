@@ -20,7 +20,11 @@
  *     wk_arena_free(a);
  *
  * Thread safety: the tables and the registry are constant; decode, encode
- * and parse_only may run concurrently on distinct arenas and buffers.
+ * and parse_only may run concurrently on distinct arenas and buffers. The
+ * XML backend initialises libxml2 (xmlInitParser) once, thread-safely, on
+ * its first use; it never calls xmlCleanupParser and sets no libxml2 global
+ * (each parser gets its own error handler), so a program may use libxml2
+ * itself alongside.
  */
 #ifndef WIREKIT_FORMAT_H
 #define WIREKIT_FORMAT_H
@@ -35,6 +39,9 @@ extern "C" {
 /* The default and the largest nesting depth a decoder or encoder accepts. */
 #define WK_DEFAULT_MAX_DEPTH 512
 #define WK_MAX_DEPTH_LIMIT 10000
+
+/* The default limit on the text of one XML element or attribute (64 MiB). */
+#define WK_DEFAULT_MAX_TEXT (UINT32_C(64) << 20)
 
 /*
  * Decode flags. Fields a message type does not know are kept by default
@@ -52,6 +59,11 @@ typedef struct wk_decode_opts {
      * against the schema on the way in); NULL decodes without a schema.
      * Protocol Buffers needs it (without, only inspection is possible). */
     const wk_message_def *type;
+    /* The most bytes of text one XML element or attribute value may hold;
+     * more fails with WK_ERR_LIMIT, before the text is stored. 0 means
+     * WK_DEFAULT_MAX_TEXT; UINT32_MAX leaves only the model's own limit.
+     * Formats whose strings state their length up front ignore it. */
+    uint32_t max_text;
 } wk_decode_opts;
 
 /* Encode flags. */
@@ -78,11 +90,13 @@ struct wk_format {
                       wk_arena *a, const wk_value **out, wk_status *st);
     wk_code (*encode)(const wk_value *v, const wk_encode_opts *opts, wk_buf *out,
                       wk_status *st);
-    /* Runs the backend library alone over the bytes, building nothing: what
-     * the library costs, for the benchmark. */
+    /* Runs the backend library alone over the bytes, building no wirekit
+     * values (the library may build its own structures, as msgpack-c does
+     * in its zone): what the library costs, for the benchmark. */
     wk_code (*parse_only)(const uint8_t *data, size_t len, const wk_decode_opts *opts,
                           wk_status *st);
-    /* The backend library and its version as linked, e.g. "yajl 2.1.0". */
+    /* The backend library and its version as linked, e.g. "yajl 2.1.0";
+     * the text is the calling thread's and valid until its next call. */
     const char *(*backend_version)(void);
 };
 

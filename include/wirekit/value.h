@@ -20,8 +20,9 @@
  *   WK_EXT      a MessagePack extension: a type (-128..127) and bytes.
  *   WK_LIST     an ordered array of values.
  *   WK_MAP      an ordered array of (key, value) members. Keys are strings
- *               for JSON and XML, and any scalar for MessagePack. Duplicate
- *               keys are kept as they came.
+ *               for JSON and XML, and any value for MessagePack (which
+ *               allows even lists and maps as keys). Duplicate keys are
+ *               kept as they came.
  *   WK_MESSAGE  a message typed by a schema (see "Typed messages" below).
  *
  * Equality (wk_value_equal) is exact: doubles compare bit for bit, so NaN

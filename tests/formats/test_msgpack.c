@@ -744,7 +744,7 @@ static void test_depth_default(void **state)
     free(d);
 
     /* A top-level scalar is depth 0, a top-level array depth 1. */
-    wk_decode_opts one = {0, 1};
+    wk_decode_opts one = {.flags = 0, .max_depth = 1};
     expect_error_opts(BYTES(0x91, 0x91, 0xc0), &one, WK_ERR_DEPTH, 1, &st);
     assert_string_equal(st.msg, "$[0]: fixarray nested 2 deep, deeper than the limit of 1");
     const wk_value *v;
@@ -765,7 +765,7 @@ static void test_depth_options(void **state)
     wk_arena *a = wk_arena_new(0);
     const wk_value *v;
     wk_status st;
-    wk_decode_opts five = {0, 5};
+    wk_decode_opts five = {.flags = 0, .max_depth = 5};
     uint8_t *d = nested_arrays(5);
     assert_int_equal(wk_decode(mp(), d, 5, &five, a, &v, &st), WK_OK);
     assert_int_equal(list_depth(v), 5);
@@ -774,7 +774,7 @@ static void test_depth_options(void **state)
     expect_error_opts(d, 6, &five, WK_ERR_DEPTH, 5, NULL);
     free(d);
 
-    wk_decode_opts thousand = {0, 1000};
+    wk_decode_opts thousand = {.flags = 0, .max_depth = 1000};
     d = nested_arrays(1000);
     assert_int_equal(wk_decode(mp(), d, 1000, &thousand, a, &v, &st), WK_OK);
     assert_int_equal(list_depth(v), 1000);
@@ -784,7 +784,7 @@ static void test_depth_options(void **state)
     free(d);
 
     /* Limits above WK_MAX_DEPTH_LIMIT are clamped to it. */
-    wk_decode_opts huge = {0, 50000};
+    wk_decode_opts huge = {.flags = 0, .max_depth = 50000};
     d = nested_arrays(WK_MAX_DEPTH_LIMIT);
     assert_int_equal(wk_decode(mp(), d, WK_MAX_DEPTH_LIMIT, &huge, a, &v, &st), WK_OK);
     assert_int_equal(list_depth(v), WK_MAX_DEPTH_LIMIT);
@@ -802,7 +802,7 @@ static void test_depth_100000(void **state)
     const size_t n = 100000;
     uint8_t *d = nested_arrays(n);
     expect_error(d, n, WK_ERR_DEPTH, 512);
-    wk_decode_opts max = {0, WK_MAX_DEPTH_LIMIT};
+    wk_decode_opts max = {.flags = 0, .max_depth = WK_MAX_DEPTH_LIMIT};
     expect_error_opts(d, n, &max, WK_ERR_DEPTH, WK_MAX_DEPTH_LIMIT, NULL);
     /* Maps nested through their values, and through their keys. */
     for (size_t i = 0; i + 1 < n; i += 2) {
@@ -1419,9 +1419,37 @@ static void test_random_mutations(void **state)
     wk_buf_destroy(&seed);
 }
 
+/* A str must be UTF-8: the encoder refuses what the decoder would reject. */
+static void test_encode_invalid_utf8(void **state)
+{
+    (void)state;
+    wk_arena *a = wk_arena_new(0);
+    wk_buf b;
+    wk_status st;
+    wk_buf_init(&b);
+    assert_int_equal(wk_buf_append(&b, "xyz", 3), WK_OK);
+    wk_value list, s;
+    wk_value *items = wk_value_list(a, 2, &list);
+    items[0] = wk_value_int(1);
+    assert_int_equal(wk_value_string(a, "ok\xff", 3, &s), WK_OK);
+    items[1] = s;
+    assert_int_equal(wk_encode(mp(), &list, NULL, &b, &st), WK_ERR_UNREPRESENTABLE);
+    assert_string_equal(st.msg, "$[1]: string is not valid UTF-8");
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.data, "xyz", 3);
+    /* The same bytes as bin are fine. */
+    assert_int_equal(wk_value_bytes(a, "ok\xff", 3, &items[1]), WK_OK);
+    assert_int_equal(wk_encode(mp(), &list, NULL, &b, &st), WK_OK);
+    assert_int_equal(b.len, 3 + 7);
+    assert_memory_equal(b.data + 3, "\x92\x01\xc4\x03ok\xff", 7);
+    wk_buf_destroy(&b);
+    wk_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_encode_invalid_utf8),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_decode_nil_bool),
         cmocka_unit_test(test_decode_fixint),

@@ -485,7 +485,7 @@ static void test_decode_dispatch(void **state)
     (void)state;
     wk_arena *a = wk_arena_new(0);
     assert_non_null(a);
-    wk_decode_opts opts = {0, 7};
+    wk_decode_opts opts = {.flags = 0, .max_depth = 7};
     const wk_value *out = NULL;
     wk_status st;
     dirty_status(&st);
@@ -587,7 +587,7 @@ static void test_encode_failure_restores_length(void **state)
 static void test_parse_only_dispatch(void **state)
 {
     (void)state;
-    wk_decode_opts opts = {0, 3};
+    wk_decode_opts opts = {.flags = 0, .max_depth = 3};
     wk_status st;
     dirty_status(&st);
     static const char text[] = "xyz";
