@@ -38,6 +38,7 @@ help:
 	@echo 'wirekit make targets:'
 	@echo '  make build     install missing packages, build Release into $(BUILD_DIR)/ (CLI: $(BUILD_DIR)/cli/wirekit)'
 	@echo '  make bench     build, then run $(BUILD_DIR)/cli/wirekit bench $(CORPUS)'
+	@echo '  make benchmarks-md  build, then rewrite BENCHMARKS.md from a bench run on $(CORPUS)'
 	@echo '  make test      build RelWithDebInfo with tests into $(TEST_DIR)/ and run them with ctest'
 	@echo '  make asan      the same with AddressSanitizer + UBSan in $(ASAN_DIR)/'
 	@echo '  make install   build, then install into PREFIX (now $(PREFIX))'
@@ -73,3 +74,9 @@ install: build
 
 clean:
 	rm -rf -- '$(BUILD_DIR)' '$(TEST_DIR)' '$(ASAN_DIR)'
+
+# BENCHMARKS.md is the tool's own Markdown report of the bundled corpus; the
+# file records this command. Written atomically: a failed run leaves the old one.
+.PHONY: benchmarks-md
+benchmarks-md: build
+	./$(BUILD_DIR)/cli/wirekit bench --output markdown -o BENCHMARKS.md $(CORPUS) $(BENCH_ARGS)

@@ -1,71 +1,38 @@
 /*
  * wirekit bench: what each format costs on sample messages.
  *
- * For every message file (folders are walked) and every format: the encoded
- * size, the time to encode the message, to decode it back to the model, and
- * to run the backend library alone over the same bytes (parse-only), and the
- * arena bytes a decode uses. Each message is first decoded from its own
- * format; its round trip through every format is verified (decode(encode(m))
- * equals m exactly) before anything is timed, and a format that cannot
- * carry a message says so instead of giving a number.
- *
- * Timing: an operation is repeated in batches long enough for the clock
- * (calibrated per cell), after a warm-up; batches are collected until the
- * minimum time has passed (and at least BENCH_MIN_SAMPLES were taken). The
- * report gives the median time per operation and the median absolute
- * deviation as a percentage of it, so that a noisy machine shows.
+ * This file is the command: its options, the walk over folders, reading
+ * each file (one message, or a stream of them: JSON Lines or a MessagePack
+ * stream, see stream.h), running every (file, format) cell through the
+ * measurement engine (bench_measure.c), a progress line, and handing the
+ * result to a writer (bench_report.c), the chart (bench_chart.c) or the
+ * comparison with a saved run (bench_compare.c).
  */
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
+#include "bench.h"
+#include "stream.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#ifndef WK_BUILD_TYPE
-#define WK_BUILD_TYPE "unknown"
-#endif
-
-#define BENCH_MAX_FORMATS 16
-#define BENCH_MIN_SAMPLES 7
-#define BENCH_MAX_SAMPLES 2000
 #define BENCH_MAX_WALK_DEPTH 32
-
-typedef struct bench_stat {
-    double median;    /* seconds per operation */
-    double mad;       /* median absolute deviation, seconds */
-    size_t samples;
-    bool ok;
-} bench_stat;
-
-typedef struct bench_cell {
-    const wk_format *fmt;
-    bool ok;
-    char why[320];        /* why the format cannot carry the message */
-    size_t size;          /* encoded bytes */
-    size_t arena_bytes;   /* arena bytes one decode uses */
-    bench_stat encode, decode, parse;
-} bench_cell;
-
-typedef struct bench_message {
-    char *path;
-    const wk_format *source;
-    size_t source_size;
-    size_t json_size;     /* 0 when JSON cannot carry it */
-    bench_cell cells[BENCH_MAX_FORMATS];
-} bench_message;
 
 typedef struct bench_config {
     const wk_format *formats[BENCH_MAX_FORMATS];
     size_t nformats;
-    double min_time;
-    wk_decode_opts dopts;
-    wk_encode_opts eopts;
+    bench_settings settings;
+    bench_output form;
+    const char *output_file;     /* NULL: standard output */
+    const char *chart_file;
+    const char *compare_file;
+    const char *report_file;     /* --from-report: a saved run instead of measuring */
 } bench_config;
 
 /* ---- the paths to measure ---- */
@@ -90,14 +57,27 @@ static bool bench_paths_add(bench_paths *p, const char *path)
     return true;
 }
 
+static void bench_paths_free(bench_paths *p)
+{
+    for (size_t i = 0; i < p->count; i++) free(p->items[i]);
+    free(p->items);
+    memset(p, 0, sizeof *p);
+}
+
 static int bench_cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* A file the walk picks: its extension names a format or a stream. */
+static bool bench_is_message_file(const char *path)
+{
+    return cli_stream_for_path(path) || wk_format_for_path(path);
+}
+
 /*
- * Adds the message files under a folder, in name order: files whose
- * extension names a format. Hidden files and folders are skipped.
+ * Adds the message files under a folder, in name order. Hidden files and
+ * folders are skipped.
  */
 static int bench_walk(bench_paths *p, const char *dir, int depth)
 {
@@ -124,365 +104,163 @@ static int bench_walk(bench_paths *p, const char *dir, int depth)
         if (rc) break;
     }
     closedir(d);
-    qsort(local.items, local.count, sizeof *local.items, bench_cmp_str);
+    if (local.count) qsort(local.items, local.count, sizeof *local.items, bench_cmp_str);
     for (size_t i = 0; i < local.count && rc == CLI_OK; i++) {
         struct stat sb;
         if (stat(local.items[i], &sb) != 0) continue;
         if (S_ISDIR(sb.st_mode)) rc = bench_walk(p, local.items[i], depth + 1);
-        else if (S_ISREG(sb.st_mode) && wk_format_for_path(local.items[i]))
+        else if (S_ISREG(sb.st_mode) && bench_is_message_file(local.items[i]))
             if (!bench_paths_add(p, local.items[i])) rc = CLI_IO;
     }
-    for (size_t i = 0; i < local.count; i++) free(local.items[i]);
-    free(local.items);
+    bench_paths_free(&local);
     return rc;
 }
 
-/* ---- timing ---- */
+/* ---- progress on a terminal ---- */
 
-static double bench_now(void)
+typedef struct bench_progress {
+    bool on;               /* standard error is a terminal */
+    bool shown;            /* a line is on the screen */
+    size_t index, count;
+    const char *path;
+} bench_progress;
+
+static void bench_progress_clear(bench_progress *p)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    if (p->shown) {
+        fputs("\r\033[K", stderr);
+        fflush(stderr);
+        p->shown = false;
+    }
 }
 
-typedef enum { BENCH_ENCODE, BENCH_DECODE, BENCH_PARSE } bench_op;
-
-typedef struct bench_job {
-    bench_op op;
-    const wk_format *fmt;
-    const wk_value *value;        /* BENCH_ENCODE */
-    const uint8_t *bytes;         /* BENCH_DECODE, BENCH_PARSE */
-    size_t len;
-    wk_buf *buf;
-    wk_arena *arena;
-    const bench_config *cfg;
-} bench_job;
-
-static bool bench_run(const bench_job *j, size_t times)
+/* "[3/15] corpus/chat/message.json: msgpack decode", cut to the terminal's width. */
+static void bench_progress_show(void *ctx, const char *format, const char *op)
 {
-    for (size_t k = 0; k < times; k++) {
-        wk_code rc;
-        const wk_value *v;
-        switch (j->op) {
-        case BENCH_ENCODE:
-            wk_buf_clear(j->buf);
-            rc = wk_encode(j->fmt, j->value, &j->cfg->eopts, j->buf, NULL);
-            break;
-        case BENCH_DECODE:
-            wk_arena_reset(j->arena);
-            rc = wk_decode(j->fmt, j->bytes, j->len, &j->cfg->dopts, j->arena, &v, NULL);
-            break;
-        default:
-            rc = wk_parse_only(j->fmt, j->bytes, j->len, &j->cfg->dopts, NULL);
-            break;
-        }
-        if (rc != WK_OK) return false;
+    bench_progress *p = ctx;
+    if (!p->on) return;
+    char line[512];
+    if (format)
+        snprintf(line, sizeof line, "[%zu/%zu] %s: %s %s", p->index + 1, p->count, p->path, format, op);
+    else
+        snprintf(line, sizeof line, "[%zu/%zu] %s: %s", p->index + 1, p->count, p->path, op);
+    size_t columns = 80;
+    struct winsize ws;
+    if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) columns = ws.ws_col;
+    /* Cut at a character boundary, one column short so the cursor never wraps. */
+    size_t chars = 0, cut = 0;
+    for (const unsigned char *c = (const unsigned char *)line; *c; c++) {
+        if ((*c & 0xC0) != 0x80 && ++chars >= columns) break;
+        cut = (size_t)((const char *)c - line) + 1;
     }
+    fprintf(stderr, "\r\033[K%.*s", (int)cut, line);
+    fflush(stderr);
+    p->shown = true;
+}
+
+/* ---- one file ---- */
+
+typedef struct bench_messages {
+    const wk_value **items;
+    size_t count, cap;
+} bench_messages;
+
+static bool bench_messages_add(bench_messages *m, const wk_value *v)
+{
+    if (m->count == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 16;
+        const wk_value **items = realloc(m->items, cap * sizeof *items);
+        if (!items) return false;
+        m->items = items;
+        m->cap = cap;
+    }
+    m->items[m->count++] = v;
     return true;
 }
 
-static int bench_cmp_double(const void *a, const void *b)
+/* Decodes the file's messages into `arena`; prints the error and returns nonzero on failure. */
+static int bench_read_messages(const bench_config *cfg, bench_entry *e, const wk_buf *in, wk_arena *arena,
+                               bench_messages *msgs, bench_progress *progress)
 {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double bench_median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, bench_cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
-/*
- * Times one operation: calibrates a batch size that takes at least a
- * fiftieth of the minimum time (and a millisecond), warms up, then samples
- * batches until the minimum time has passed.
- */
-static bench_stat bench_measure(const bench_job *j, double min_time)
-{
-    bench_stat s = {0};
-    double target = min_time / 50 > 1e-3 ? min_time / 50 : 1e-3;
-    size_t batch = 1;
-    double t;
-    for (;;) {
-        double t0 = bench_now();
-        if (!bench_run(j, batch)) return s;
-        t = bench_now() - t0;
-        if (t >= target || batch >= ((size_t)1 << 30)) break;
-        size_t grow = t > 0 ? (size_t)(target / t * 1.2) + 1 : 16;
-        batch *= grow < 2 ? 2 : (grow > 16 ? 16 : grow);
+    const wk_format *stream = cli_stream_for_path(e->path);
+    const wk_format *fmt = stream ? stream : wk_format_for_path(e->path);
+    if (!fmt) fmt = wk_format_sniff(in->data, in->len);
+    if (!fmt) {
+        bench_progress_clear(progress);
+        cli_error("cannot tell the format of '%s'", e->path);
+        return CLI_DATA;
     }
-    /* Warm-up: a fifth of the measuring time, so caches and the allocator settle. */
-    double warm_end = bench_now() + min_time / 5;
-    while (bench_now() < warm_end)
-        if (!bench_run(j, batch)) return s;
-
-    double samples[BENCH_MAX_SAMPLES];
-    size_t n = 0;
-    double start = bench_now();
-    while (n < BENCH_MAX_SAMPLES && (n < BENCH_MIN_SAMPLES || bench_now() - start < min_time)) {
-        double t0 = bench_now();
-        if (!bench_run(j, batch)) return s;
-        samples[n++] = (bench_now() - t0) / (double)batch;
-    }
-    s.median = bench_median(samples, n);
-    for (size_t i = 0; i < n; i++) samples[i] = fabs(samples[i] - s.median);
-    s.mad = bench_median(samples, n);
-    s.samples = n;
-    s.ok = true;
-    return s;
-}
-
-/* ---- one message ---- */
-
-static void bench_cell_fail(bench_cell *c, const char *why, const char *detail)
-{
-    c->ok = false;
-    snprintf(c->why, sizeof c->why, "%s%s%s", why, detail && *detail ? ": " : "", detail ? detail : "");
-}
-
-/* Verifies the round trip through one format, then times it. */
-static void bench_format(const bench_config *cfg, const wk_value *model, bench_cell *c,
-                         bool measure)
-{
-    wk_buf bytes;
-    wk_buf_init(&bytes);
-    wk_buf scratch;
-    wk_buf_init(&scratch);
-    wk_arena *arena = wk_arena_new(0);
+    snprintf(e->source, sizeof e->source, "%s", fmt->name);
+    e->stream = stream != NULL;
     wk_status st;
-    const wk_value *back;
-    if (!arena) {
-        bench_cell_fail(c, "out of memory", NULL);
-        goto done;
+    if (!stream) {
+        const wk_value *v;
+        if (wk_decode(fmt, in->data, in->len, &cfg->settings.dopts, arena, &v, &st) != WK_OK) {
+            bench_progress_clear(progress);
+            cli_report_decode(e->path, fmt, &st);
+            return st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+        }
+        return bench_messages_add(msgs, v) ? CLI_OK : CLI_IO;
     }
-    if (wk_encode(c->fmt, model, &cfg->eopts, &bytes, &st) != WK_OK) {
-        bench_cell_fail(c, "cannot encode", st.msg);
-        goto done;
+    cli_stream_reader reader;
+    cli_stream_reader_init(&reader, fmt, in->data, in->len);
+    int rc = CLI_OK, got;
+    const wk_value *v;
+    while ((got = cli_stream_next(&reader, &cfg->settings.dopts, arena, &v, &st)) > 0)
+        if (!bench_messages_add(msgs, v)) {
+            cli_error("out of memory");
+            rc = CLI_IO;
+            break;
+        }
+    if (got < 0) {
+        bench_progress_clear(progress);
+        cli_stream_report(e->path, &reader, &st);
+        rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+    } else if (rc == CLI_OK && msgs->count == 0) {
+        bench_progress_clear(progress);
+        fprintf(stderr, "%s: error: the %s holds no message\n", e->path, cli_stream_label(fmt));
+        rc = CLI_DATA;
     }
-    c->size = bytes.len;
-    if (wk_decode(c->fmt, bytes.data, bytes.len, &cfg->dopts, arena, &back, &st) != WK_OK) {
-        bench_cell_fail(c, "cannot decode its own encoding", st.msg);
-        goto done;
-    }
-    if (!wk_value_equal(model, back)) {
-        bench_cell_fail(c, "not lossless", "the decoded value differs from the message");
-        goto done;
-    }
-    c->arena_bytes = wk_arena_used(arena);
-    c->ok = true;
-    if (!measure) goto done;
-
-    bench_job job = {BENCH_ENCODE, c->fmt, model, bytes.data, bytes.len, &scratch, arena, cfg};
-    c->encode = bench_measure(&job, cfg->min_time);
-    job.op = BENCH_DECODE;
-    c->decode = bench_measure(&job, cfg->min_time);
-    job.op = BENCH_PARSE;
-    c->parse = bench_measure(&job, cfg->min_time);
-done:
-    wk_arena_free(arena);
-    wk_buf_destroy(&bytes);
-    wk_buf_destroy(&scratch);
+    cli_stream_reader_destroy(&reader);
+    return rc;
 }
 
-static int bench_message_run(const bench_config *cfg, bench_message *m)
+static int bench_entry_run(const bench_config *cfg, bench_entry *e, bench_progress *progress)
 {
     wk_buf in;
     wk_buf_init(&in);
-    int rc = cli_read_file(m->path, &in);
-    if (rc != CLI_OK) return rc;
-    m->source = wk_format_for_path(m->path);
-    if (!m->source) m->source = wk_format_sniff(in.data, in.len);
-    if (!m->source) {
-        cli_error("cannot tell the format of '%s'", m->path);
+    bench_progress_show(progress, NULL, "reading");
+    int rc = cli_read_file(e->path, &in);
+    if (rc != CLI_OK) {
         wk_buf_destroy(&in);
-        return CLI_DATA;
+        return rc;
     }
-    m->source_size = in.len;
+    e->source_bytes = in.len;
     wk_arena *arena = wk_arena_new(in.len);
+    bench_messages msgs = {0};
     if (!arena) {
-        wk_buf_destroy(&in);
         cli_error("out of memory");
-        return CLI_IO;
+        rc = CLI_IO;
+        goto done;
     }
-    const wk_value *model;
-    wk_status st;
-    if (wk_decode(m->source, in.data, in.len, &cfg->dopts, arena, &model, &st) != WK_OK) {
-        cli_report_decode(m->path, m->source, &st);
-        wk_arena_free(arena);
-        wk_buf_destroy(&in);
-        return CLI_DATA;
-    }
-    /* The JSON size is the yardstick for comparing formats on one message. */
+    rc = bench_read_messages(cfg, e, &in, arena, &msgs, progress);
+    if (rc != CLI_OK) goto done;
+    e->messages = msgs.count;
+    /* The compact JSON size is the yardstick for comparing formats on these messages. */
     const wk_format *json = wk_format_find("json");
-    m->json_size = 0;
     if (json) {
-        bench_cell probe = {.fmt = json};
-        bench_format(cfg, model, &probe, false);
-        if (probe.ok) m->json_size = probe.size;
+        bench_cell probe;
+        bench_progress_show(progress, "json", "size");
+        bench_measure_cell(&cfg->settings, json, msgs.items, msgs.count, false, &probe);
+        e->json_bytes = probe.ok ? probe.bytes : 0;
     }
-    for (size_t i = 0; i < cfg->nformats; i++) {
-        m->cells[i].fmt = cfg->formats[i];
-        bench_format(cfg, model, &m->cells[i], true);
-    }
+    for (size_t f = 0; f < cfg->nformats; f++)
+        bench_measure_cell(&cfg->settings, cfg->formats[f], msgs.items, msgs.count, true, &e->cells[f]);
+done:
+    free(msgs.items);
     wk_arena_free(arena);
     wk_buf_destroy(&in);
-    return CLI_OK;
-}
-
-/* ---- the report ---- */
-
-static void bench_time(char *out, size_t cap, const bench_stat *s)
-{
-    if (!s->ok) {
-        snprintf(out, cap, "failed");
-        return;
-    }
-    double us = s->median * 1e6;
-    double pct = s->median > 0 ? s->mad / s->median * 100 : 0;
-    if (us >= 100000) snprintf(out, cap, "%.1f ms ±%.1f%%", us / 1000, pct);
-    else if (us >= 100) snprintf(out, cap, "%.0f µs ±%.1f%%", us, pct);
-    else snprintf(out, cap, "%.2f µs ±%.1f%%", us, pct);
-}
-
-/*
- * Prints text padded to `width` columns (negative: left-aligned), counting
- * characters rather than bytes, so that "µs", "±" and "×" line up.
- */
-static void bench_cell_print(const char *text, int width)
-{
-    int chars = 0;
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
-        if ((*p & 0xC0) != 0x80) chars++;
-    int pad = (width < 0 ? -width : width) - chars;
-    if (width > 0)
-        for (int i = 0; i < pad; i++) putchar(' ');
-    fputs(text, stdout);
-    if (width < 0)
-        for (int i = 0; i < pad; i++) putchar(' ');
-}
-
-static double bench_mbps(size_t bytes, const bench_stat *s)
-{
-    return s->ok && s->median > 0 ? (double)bytes / s->median / 1e6 : 0;
-}
-
-static void bench_machine(const bench_config *cfg)
-{
-    char cpu[128] = "unknown CPU";
-    FILE *f = fopen("/proc/cpuinfo", "r");
-    if (f) {
-        char line[256];
-        while (fgets(line, sizeof line, f)) {
-            if (strncmp(line, "model name", 10) == 0) {
-                const char *colon = strchr(line, ':');
-                if (colon) {
-                    snprintf(cpu, sizeof cpu, "%s", colon + 2);
-                    cpu[strcspn(cpu, "\n")] = '\0';
-                }
-                break;
-            }
-        }
-        fclose(f);
-    }
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    printf("machine: %s, %ld cores\n", cpu, cores);
-#ifdef __VERSION__
-    printf("build:   wirekit %s, %s, compiler %s\n", wk_version(), WK_BUILD_TYPE, __VERSION__);
-#else
-    printf("build:   wirekit %s, %s\n", wk_version(), WK_BUILD_TYPE);
-#endif
-    printf("formats:");
-    for (size_t i = 0; i < cfg->nformats; i++)
-        printf(" %s (%s)%s", cfg->formats[i]->name,
-               cfg->formats[i]->backend_version ? cfg->formats[i]->backend_version() : "?",
-               i + 1 < cfg->nformats ? "," : "\n");
-    printf("method:  median time per operation ±median absolute deviation, batches after a\n"
-           "         warm-up for at least %.2f s per cell; MB/s = 10^6 bytes of the format's own\n"
-           "         encoding per second; parse-only = the backend library alone; dec/parse =\n"
-           "         decode-to-model throughput as a share of parse-only; arena = bytes a decode\n"
-           "         keeps, as a multiple of its input\n", cfg->min_time);
-}
-
-/* Column widths of the per-message table; negative is left-aligned. */
-static const int bench_columns[] = {-8, 10, 6, -18, -18, -18, 9, 9, 9, 7};
-
-static void bench_row(const char *const cells[10])
-{
-    fputs("  ", stdout);
-    for (int i = 0; i < 10; i++) {
-        if (i) putchar(' ');
-        bench_cell_print(cells[i], bench_columns[i]);
-    }
-    putchar('\n');
-}
-
-static void bench_print_message(const bench_config *cfg, const bench_message *m)
-{
-    printf("\n%s (%s, %zu bytes)\n", m->path, m->source->name, m->source_size);
-    static const char *const head[10] = {"format", "bytes", "×json", "encode", "decode",
-                                         "parse-only", "enc MB/s", "dec MB/s", "dec/parse", "arena"};
-    bench_row(head);
-    for (size_t i = 0; i < cfg->nformats; i++) {
-        const bench_cell *c = &m->cells[i];
-        if (!c->ok) {
-            printf("  %-8s %s\n", c->fmt->name, c->why);
-            continue;
-        }
-        char bytes[24], ratio[16] = "-", enc[40], dec[40], par[40], enc_mbps[16], dec_mbps_s[16],
-             share[16] = "-", arena[24];
-        snprintf(bytes, sizeof bytes, "%zu", c->size);
-        if (m->json_size) snprintf(ratio, sizeof ratio, "%.2f", (double)c->size / (double)m->json_size);
-        bench_time(enc, sizeof enc, &c->encode);
-        bench_time(dec, sizeof dec, &c->decode);
-        bench_time(par, sizeof par, &c->parse);
-        double dec_mbps = bench_mbps(c->size, &c->decode);
-        double par_mbps = bench_mbps(c->size, &c->parse);
-        snprintf(enc_mbps, sizeof enc_mbps, "%.1f", bench_mbps(c->size, &c->encode));
-        snprintf(dec_mbps_s, sizeof dec_mbps_s, "%.1f", dec_mbps);
-        if (par_mbps > 0) snprintf(share, sizeof share, "%.0f%%", dec_mbps / par_mbps * 100);
-        snprintf(arena, sizeof arena, "%.2f×", c->size ? (double)c->arena_bytes / (double)c->size : 0.0);
-        const char *const row[10] = {c->fmt->name, bytes, ratio, enc, dec, par, enc_mbps, dec_mbps_s, share, arena};
-        bench_row(row);
-    }
-}
-
-/* Totals per format over every message that format could carry. */
-static void bench_print_summary(const bench_config *cfg, const bench_message *msgs, size_t n)
-{
-    printf("\nall messages (per format: sums over the messages it can carry; MB/s of JSON = the\n"
-           "JSON-equivalent bytes per second, comparing formats on the same messages)\n");
-    printf("  %-8s %8s %12s %8s %11s %11s %11s %13s\n", "format", "messages", "bytes", "x json",
-           "enc MB/s", "dec MB/s", "parse MB/s", "dec MB/s json");
-    for (size_t f = 0; f < cfg->nformats; f++) {
-        size_t count = 0, bytes = 0, json = 0;
-        double enc = 0, dec = 0, par = 0;
-        bool json_all = true;
-        for (size_t i = 0; i < n; i++) {
-            const bench_cell *c = &msgs[i].cells[f];
-            if (!msgs[i].source || !c->ok || !c->decode.ok) continue;
-            count++;
-            bytes += c->size;
-            if (msgs[i].json_size) json += msgs[i].json_size;
-            else json_all = false;
-            enc += c->encode.median;
-            dec += c->decode.median;
-            par += c->parse.median;
-        }
-        if (!count) {
-            printf("  %-8s %8s\n", cfg->formats[f]->name, "0");
-            continue;
-        }
-        char ratio[16] = "-", jrate[16] = "-";
-        if (json_all && json) {
-            snprintf(ratio, sizeof ratio, "%.2f", (double)bytes / (double)json);
-            snprintf(jrate, sizeof jrate, "%.1f", (double)json / dec / 1e6);
-        }
-        printf("  %-8s %8zu %12zu %8s %11.1f %11.1f %11.1f %13s\n", cfg->formats[f]->name, count,
-               bytes, ratio, (double)bytes / enc / 1e6, (double)bytes / dec / 1e6,
-               par > 0 ? (double)bytes / par / 1e6 : 0.0, jrate);
-    }
+    return rc;
 }
 
 /* ---- the command ---- */
@@ -492,22 +270,38 @@ static void bench_help(FILE *out)
     fputs("Usage: wirekit bench [OPTIONS] PATH...\n"
           "\n"
           "Measures, for every message file (folders are walked for files whose\n"
-          "extension names a format) and every format: the encoded size, encode time,\n"
-          "decode time to the model, the backend library's parse-only time and the\n"
-          "arena bytes per decode. Each message's round trip through each format is\n"
-          "verified before it is timed; a format that cannot carry a message says so.\n"
+          "extension names a format or a stream) and every format: the encoded size,\n"
+          "its zlib and zstd compressed sizes, encode time, decode time to the model,\n"
+          "the backend library's parse-only time and the arena bytes per decode, each\n"
+          "time as a median with its spread. Each message's round trip through each\n"
+          "format is verified before it is timed; a format that cannot carry a message\n"
+          "says so. A JSON Lines file (.jsonl, .ndjson) or a MessagePack stream\n"
+          "(.msgpack-stream, .mpstream) counts as one file of many messages.\n"
           "\n"
           "Options:\n"
-          "  --formats LIST   comma-separated formats to measure (default: all)\n"
-          "  --min-time S     measuring time per cell in seconds (default 0.25)\n"
-          "  --max-depth N    nesting limit for decoding (default 512)\n"
-          "  -h, --help       show this help\n"
+          "  --formats LIST        comma-separated formats to measure (default: all)\n"
+          "  --min-time S          measuring time per cell in seconds (default 0.2)\n"
+          "  --max-depth N         nesting limit for decoding (default 512)\n"
+          "  --output FORM         table (default), csv, json or markdown\n"
+          "  -o, --output-file F   write the report to F (atomically) instead of stdout\n"
+          "  --chart FILE.svg      also draw an SVG chart of sizes and decode times\n"
+          "  --compare BASE.json   report this run against a saved JSON report: the\n"
+          "                        ratio now/base per cell, flagged (!) where it moved\n"
+          "                        by more than the spread of both runs\n"
+          "  --from-report R.json  use a saved JSON report instead of measuring (to\n"
+          "                        render it in another form, chart or compare it)\n"
+          "  -h, --help            show this help\n"
+          "\n"
+          "The CSV and JSON forms are documented in docs/bench-output.md. A progress\n"
+          "line is shown on standard error when it is a terminal.\n"
           "\n"
           "Exit status: 0 done; 1 a message could not be decoded; 2 bad usage;\n"
-          "3 a file could not be read.\n"
+          "3 a file could not be read or written.\n"
           "\n"
-          "Example:\n"
-          "  wirekit bench --formats json,msgpack --min-time 1 corpus/\n", out);
+          "Examples:\n"
+          "  wirekit bench --formats json,msgpack --min-time 1 corpus/\n"
+          "  wirekit bench --output json -o base.json corpus/\n"
+          "  wirekit bench --compare base.json --chart bench.svg corpus/\n", out);
 }
 
 static int bench_parse_formats(bench_config *cfg, const char *list)
@@ -536,41 +330,185 @@ static int bench_parse_formats(bench_config *cfg, const char *list)
     return CLI_OK;
 }
 
+/* The command line as a shell would take it back: "wirekit bench ...". */
+static void bench_command_line(char *out, size_t cap, int argc, char **argv)
+{
+    size_t len = (size_t)snprintf(out, cap, "wirekit bench");
+    for (int i = 1; i < argc && len < cap; i++) {
+        const char *a = argv[i];
+        bool plain = *a != '\0' && strspn(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_./,=:+-@%") == strlen(a);
+        if (plain) {
+            len += (size_t)snprintf(out + len, cap - len, " %s", a);
+            continue;
+        }
+        len += (size_t)snprintf(out + len, cap - len, " '");
+        for (const char *c = a; *c && len < cap; c++)
+            len += (size_t)(*c == '\'' ? snprintf(out + len, cap - len, "'\\''")
+                                       : snprintf(out + len, cap - len, "%c", *c));
+        if (len < cap) len += (size_t)snprintf(out + len, cap - len, "'");
+    }
+}
+
+/* Reads a saved JSON report; prints the reason and returns nonzero on failure. */
+static int bench_load(const char *path, bench_result *r)
+{
+    wk_buf in;
+    wk_buf_init(&in);
+    int rc = cli_read_file(path, &in);
+    if (rc == CLI_OK) {
+        char why[WK_STATUS_MSG_MAX + 64];
+        if (!bench_result_load(in.data, in.len, r, why, sizeof why)) {
+            fprintf(stderr, "%s: error: %s\n", cli_display_name(path), why);
+            rc = CLI_DATA;
+        }
+    }
+    wk_buf_destroy(&in);
+    return rc;
+}
+
+static int bench_measure_all(const bench_config *cfg, const bench_paths *inputs, bench_result *r)
+{
+    r->entries = calloc(inputs->count, sizeof *r->entries);
+    if (!r->entries) {
+        cli_error("out of memory");
+        return CLI_IO;
+    }
+    bench_progress progress = {0};
+    progress.on = isatty(STDERR_FILENO) == 1;
+    progress.count = inputs->count;
+    bench_settings settings = cfg->settings;
+    settings.progress = bench_progress_show;
+    settings.progress_ctx = &progress;
+    bench_config run = *cfg;
+    run.settings = settings;
+    int rc = CLI_OK;
+    for (size_t i = 0; i < inputs->count; i++) {
+        bench_entry *e = &r->entries[r->nentries++];
+        e->path = strdup(inputs->items[i]);
+        if (!e->path) {
+            e->failed = true;
+            cli_error("out of memory");
+            rc = CLI_IO;
+            break;
+        }
+        progress.index = i;
+        progress.path = e->path;
+        int one = bench_entry_run(&run, e, &progress);
+        if (one != CLI_OK) {
+            e->failed = true;
+            if (rc == CLI_OK) rc = one;
+        }
+    }
+    bench_progress_clear(&progress);
+    return rc;
+}
+
+/* Writes the report (or the comparison) and the chart. */
+static int bench_emit(const bench_config *cfg, const bench_result *base, const bench_result *r)
+{
+    wk_buf out;
+    wk_buf_init(&out);
+    wk_code wrc = base ? bench_compare_write(base, r, cfg->form, &out, NULL) : bench_report_write(r, cfg->form, &out);
+    int rc = CLI_OK;
+    if (wrc != WK_OK) {
+        cli_error("out of memory");
+        rc = CLI_IO;
+    }
+    if (rc == CLI_OK) rc = cli_write_file(cfg->output_file, out.data, out.len);
+    if (rc == CLI_OK && cfg->chart_file) {
+        wk_buf_clear(&out);
+        if (bench_chart_write(r, &out) != WK_OK) {
+            cli_error("out of memory");
+            rc = CLI_IO;
+        } else {
+            rc = cli_write_file(cfg->chart_file, out.data, out.len);
+        }
+    }
+    wk_buf_destroy(&out);
+    return rc;
+}
+
+static int bench_option(bench_config *cfg, int argc, char **argv, int *i, bool *matched)
+{
+    const char *value;
+    int m;
+    *matched = true;
+    if ((m = cli_opt_value(argc, argv, i, "--formats", NULL, &value, "bench")) != 0)
+        return m < 0 ? CLI_USAGE : bench_parse_formats(cfg, value);
+    if ((m = cli_opt_value(argc, argv, i, "--min-time", NULL, &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        char *end;
+        double t = strtod(value, &end);
+        if (*value == '\0' || *end != '\0' || !(t > 0 && t <= 3600))
+            return cli_usage_error("bench", "--min-time takes seconds between 0 and 3600, not '%s'", value);
+        cfg->settings.min_time = t;
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--max-depth", NULL, &value, "bench")) != 0) {
+        unsigned long long n;
+        if (m < 0) return CLI_USAGE;
+        if (!cli_parse_uint(value, WK_MAX_DEPTH_LIMIT, &n) || n == 0)
+            return cli_usage_error("bench", "--max-depth takes a number from 1 to %d, not '%s'", WK_MAX_DEPTH_LIMIT,
+                                   value);
+        cfg->settings.dopts.max_depth = cfg->settings.eopts.max_depth = (uint32_t)n;
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--output", NULL, &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        if (!bench_output_parse(value, &cfg->form))
+            return cli_usage_error("bench", "--output takes table, csv, json or markdown, not '%s'", value);
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--output-file", "-o", &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        cfg->output_file = value;
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--chart", NULL, &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        cfg->chart_file = value;
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--compare", NULL, &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        cfg->compare_file = value;
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--from-report", NULL, &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        cfg->report_file = value;
+        return CLI_OK;
+    }
+    *matched = false;
+    return CLI_OK;
+}
+
 int cli_bench(int argc, char **argv)
 {
     bench_config cfg;
     memset(&cfg, 0, sizeof cfg);
-    cfg.min_time = 0.25;
+    cfg.settings.min_time = BENCH_DEFAULT_MIN_TIME;
+    cfg.form = BENCH_OUT_TABLE;
     for (const wk_format *const *f = wk_formats(); *f && cfg.nformats < BENCH_MAX_FORMATS; f++)
         cfg.formats[cfg.nformats++] = *f;
 
     bench_paths inputs = {0};
+    bench_result result, base;
+    memset(&result, 0, sizeof result);
+    memset(&base, 0, sizeof base);
     bool named = false;   /* a file or folder was given */
     int rc = CLI_OK;
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
-        const char *arg = argv[i], *value;
-        int m;
+        const char *arg = argv[i];
+        bool matched;
         if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
             bench_help(stdout);
             goto out;
         }
-        if ((m = cli_opt_value(argc, argv, &i, "--formats", NULL, &value, "bench")) != 0) {
-            rc = m < 0 ? CLI_USAGE : bench_parse_formats(&cfg, value);
-        } else if ((m = cli_opt_value(argc, argv, &i, "--min-time", NULL, &value, "bench")) != 0) {
-            char *end;
-            double t = m > 0 ? strtod(value, &end) : 0;
-            if (m < 0) rc = CLI_USAGE;
-            else if (*value == '\0' || *end != '\0' || !(t > 0 && t <= 3600))
-                rc = cli_usage_error("bench", "--min-time takes seconds between 0 and 3600, not '%s'", value);
-            else cfg.min_time = t;
-        } else if ((m = cli_opt_value(argc, argv, &i, "--max-depth", NULL, &value, "bench")) != 0) {
-            unsigned long long n;
-            if (m < 0) rc = CLI_USAGE;
-            else if (!cli_parse_uint(value, WK_MAX_DEPTH_LIMIT, &n) || n == 0)
-                rc = cli_usage_error("bench", "--max-depth takes a number from 1 to %d, not '%s'",
-                                     WK_MAX_DEPTH_LIMIT, value);
-            else cfg.dopts.max_depth = cfg.eopts.max_depth = (uint32_t)n;
-        } else if (arg[0] == '-' && arg[1] != '\0') {
+        rc = bench_option(&cfg, argc, argv, &i, &matched);
+        if (matched) continue;
+        if (arg[0] == '-' && arg[1] != '\0') {
             rc = cli_usage_error("bench", "unknown option '%s'", arg);
         } else {
             struct stat sb;
@@ -586,40 +524,44 @@ int cli_bench(int argc, char **argv)
         }
     }
     if (rc != CLI_OK) goto out;
-    if (!named) {
+    if (cfg.report_file && named) {
+        rc = cli_usage_error("bench", "--from-report takes the place of files to measure; name no PATH");
+        goto out;
+    }
+    if (!named && !cfg.report_file) {
         rc = cli_usage_error("bench", "name at least one file or folder");
         goto out;
     }
-    if (inputs.count == 0) {
+    if (named && inputs.count == 0) {
         cli_error("no message files found (files are recognised by their extension)");
         rc = CLI_DATA;
         goto out;
     }
+    /* A bad baseline should stop the run before it starts, not after. */
+    if (cfg.compare_file && (rc = bench_load(cfg.compare_file, &base)) != CLI_OK) goto out;
 
-    bench_message *msgs = calloc(inputs.count, sizeof *msgs);
-    if (!msgs) {
-        cli_error("out of memory");
-        rc = CLI_IO;
-        goto out;
-    }
-    printf("wirekit bench: %zu message file%s\n", inputs.count, inputs.count == 1 ? "" : "s");
-    bench_machine(&cfg);
-    fflush(stdout);
-    for (size_t i = 0; i < inputs.count; i++) {
-        msgs[i].path = inputs.items[i];
-        int one = bench_message_run(&cfg, &msgs[i]);
-        if (one != CLI_OK) {
-            msgs[i].source = NULL;
-            if (rc == CLI_OK) rc = one;
-            continue;
+    if (cfg.report_file) {
+        rc = bench_load(cfg.report_file, &result);
+        if (rc != CLI_OK) goto out;
+    } else {
+        bench_env_detect(&result.env);
+        bench_command_line(result.command, sizeof result.command, argc, argv);
+        result.min_time = cfg.settings.min_time;
+        result.nformats = cfg.nformats;
+        for (size_t f = 0; f < cfg.nformats; f++) {
+            snprintf(result.formats[f].name, sizeof result.formats[f].name, "%s", cfg.formats[f]->name);
+            snprintf(result.formats[f].backend, sizeof result.formats[f].backend, "%s",
+                     cfg.formats[f]->backend_version ? cfg.formats[f]->backend_version() : "unknown");
         }
-        bench_print_message(&cfg, &msgs[i]);
-        fflush(stdout);
+        /* A file that cannot be read or decoded is reported and left out;
+         * the others still make a report. */
+        rc = bench_measure_all(&cfg, &inputs, &result);
     }
-    bench_print_summary(&cfg, msgs, inputs.count);
-    free(msgs);
+    int emitted = bench_emit(&cfg, cfg.compare_file ? &base : NULL, &result);
+    if (emitted != CLI_OK) rc = emitted;
 out:
-    for (size_t i = 0; i < inputs.count; i++) free(inputs.items[i]);
-    free(inputs.items);
+    bench_paths_free(&inputs);
+    bench_result_free(&result);
+    bench_result_free(&base);
     return rc;
 }

@@ -1,5 +1,10 @@
-/* wirekit convert: one message from one format to another. */
+/*
+ * wirekit convert: one message from one format to another, or a stream of
+ * messages (JSON Lines, a MessagePack stream; see stream.h) one value at a
+ * time.
+ */
 #include "cli.h"
+#include "stream.h"
 
 #include <string.h>
 #include <unistd.h>
@@ -9,7 +14,11 @@ static void convert_help(FILE *out)
     fputs("Usage: wirekit convert [OPTIONS] [FILE|-]\n"
           "\n"
           "Reads one message (from FILE, or standard input when FILE is '-' or absent)\n"
-          "and writes it in another format.\n"
+          "and writes it in another format. With --stream, or when a file's extension\n"
+          "or a format name says so, reads a stream of messages and writes each one:\n"
+          "JSON Lines (.jsonl, .ndjson: one JSON value per line; blank lines are\n"
+          "skipped) to and from a MessagePack stream (.msgpack-stream, .mpstream:\n"
+          "values back to back).\n"
           "\n"
           "Options:\n"
           "  --from FORMAT    the input format; default: from FILE's extension, else\n"
@@ -18,17 +27,19 @@ static void convert_help(FILE *out)
           "  -o, --output OUT write to OUT instead of standard output. A regular file is\n"
           "                   written to a temporary file beside it and renamed, so it is\n"
           "                   never left half-written; a pipe or device is written directly\n"
-          "  --pretty         indent text formats for people\n"
+          "  --pretty         indent text formats for people (not JSON Lines)\n"
+          "  --stream         read and write streams of messages, one value at a time\n"
           "  --max-depth N    refuse nesting deeper than N (default 512, at most 10000)\n"
           "  -f, --force      write binary output even when standard output is a terminal\n"
           "  -h, --help       show this help\n"
           "\n"
           "FORMAT is a name (json, msgpack), an alias (mp), a media type\n"
           "(application/msgpack, application/vnd.acme.order+json) or an extension (.json).\n"
-          "See 'wirekit formats'.\n"
+          "See 'wirekit formats'. The stream names jsonl, ndjson, msgpack-stream and\n"
+          "mpstream select a format and --stream at once.\n"
           "\n"
           "Errors name the position: FILE:LINE:COL for text formats, the byte offset for\n"
-          "binary ones.\n"
+          "binary ones; in a stream, also the record's number (from 1).\n"
           "\n"
           "Exit status: 0 converted; 1 invalid input or a value the output format cannot\n"
           "carry; 2 bad usage; 3 a file could not be read or written.\n"
@@ -36,20 +47,60 @@ static void convert_help(FILE *out)
           "Examples:\n"
           "  wirekit convert order.json --to msgpack -o order.msgpack\n"
           "  wirekit convert order.msgpack --to json --pretty\n"
-          "  curl -s URL | wirekit convert --from json --to mp > out.mp\n", out);
+          "  curl -s URL | wirekit convert --from json --to mp > out.mp\n"
+          "  wirekit convert events.jsonl -o events.msgpack-stream\n", out);
 }
 
-static const wk_format *convert_format(const char *name, const char *which)
+/* A format by name; a stream name ("jsonl") also sets *stream. */
+static const wk_format *convert_format(const char *name, const char *which, bool *stream)
 {
-    const wk_format *f = wk_format_find(name);
+    const wk_format *f = cli_stream_find(name);
+    if (f) {
+        *stream = true;
+        return f;
+    }
+    f = wk_format_find(name);
     if (!f) cli_usage_error("convert", "unknown %s format '%s' (see 'wirekit formats')", which, name);
     return f;
+}
+
+/* Converts every value of a stream; prints the first error and stops there. */
+static int convert_stream(const char *input, const wk_format *in_fmt, const wk_buf *in, const wk_format *out_fmt,
+                          const wk_decode_opts *dopts, const wk_encode_opts *eopts, wk_arena *arena, wk_buf *out)
+{
+    cli_stream_reader reader;
+    cli_stream_reader_init(&reader, in_fmt, in->data, in->len);
+    int rc = CLI_OK, got;
+    const wk_value *value;
+    wk_status st;
+    for (;;) {
+        /* One value at a time: the arena holds only the current one. */
+        wk_arena_reset(arena);
+        got = cli_stream_next(&reader, dopts, arena, &value, &st);
+        if (got <= 0) break;
+        if (cli_stream_append(out_fmt, value, eopts, out, &st) == WK_OK) continue;
+        const char *name = cli_display_name(input);
+        if (reader.kind == CLI_STREAM_LINES)
+            fprintf(stderr, "%s:%zu: error: record %zu: cannot write as %s: %s\n", name, reader.line, reader.record,
+                    out_fmt->name, st.msg);
+        else
+            fprintf(stderr, "%s: error: at byte %zu: record %zu: cannot write as %s: %s\n", name, reader.offset,
+                    reader.record, out_fmt->name, st.msg);
+        rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+        break;
+    }
+    if (got < 0) {
+        cli_stream_report(input, &reader, &st);
+        rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+    }
+    cli_stream_reader_destroy(&reader);
+    return rc;
 }
 
 int cli_convert(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *output = NULL, *input = NULL, *depth = NULL;
-    bool pretty = false, force = false;
+    bool pretty = false, force = false, stream = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int m;
@@ -65,6 +116,7 @@ int cli_convert(int argc, char **argv)
             continue;
         }
         if (strcmp(arg, "--pretty") == 0) { pretty = true; continue; }
+        if (strcmp(arg, "--stream") == 0) { stream = true; continue; }
         if (strcmp(arg, "-f") == 0 || strcmp(arg, "--force") == 0) { force = true; continue; }
         if (arg[0] == '-' && arg[1] != '\0')
             return cli_usage_error("convert", "unknown option '%s'", arg);
@@ -85,12 +137,27 @@ int cli_convert(int argc, char **argv)
     if (pretty) eopts.flags |= WK_ENCODE_PRETTY;
 
     const wk_format *in_fmt = NULL, *out_fmt = NULL;
-    if (from && !(in_fmt = convert_format(from, "input"))) return CLI_USAGE;
-    if (to && !(out_fmt = convert_format(to, "output"))) return CLI_USAGE;
-    if (!out_fmt && output && strcmp(output, "-") != 0) out_fmt = wk_format_for_path(output);
+    if (from && !(in_fmt = convert_format(from, "input", &stream))) return CLI_USAGE;
+    if (to && !(out_fmt = convert_format(to, "output", &stream))) return CLI_USAGE;
+    /* A stream extension on either side makes both sides streams. */
+    bool named_output = output && strcmp(output, "-") != 0;
+    const wk_format *in_stream = strcmp(input, "-") != 0 ? cli_stream_for_path(input) : NULL;
+    const wk_format *out_stream = named_output ? cli_stream_for_path(output) : NULL;
+    if (in_stream || out_stream) stream = true;
+    if (!out_fmt) out_fmt = out_stream;
+    if (!out_fmt && named_output) out_fmt = wk_format_for_path(output);
     if (!out_fmt)
         return cli_usage_error("convert", "say which format to write with --to (or -o FILE with a known extension)");
+    if (!in_fmt) in_fmt = in_stream;
     if (!in_fmt && strcmp(input, "-") != 0) in_fmt = wk_format_for_path(input);
+    if (stream && !cli_stream_label(out_fmt))
+        return cli_usage_error("convert", "%s has no stream form (streams are JSON Lines and MessagePack)",
+                               out_fmt->name);
+    if (stream && in_fmt && !cli_stream_label(in_fmt))
+        return cli_usage_error("convert", "%s has no stream form (streams are JSON Lines and MessagePack)",
+                               in_fmt->name);
+    if (stream && pretty && cli_stream_kind_of(out_fmt) == CLI_STREAM_LINES)
+        return cli_usage_error("convert", "--pretty would break JSON Lines: a record is one line");
 
     bool to_stdout = !output || strcmp(output, "-") == 0;
     if (to_stdout && !out_fmt->is_text && !force && isatty(STDOUT_FILENO))
@@ -110,6 +177,11 @@ int cli_convert(int argc, char **argv)
                              cli_display_name(input));
         goto done;
     }
+    if (stream && !cli_stream_label(in_fmt)) {
+        rc = cli_usage_error("convert", "%s has no stream form (streams are JSON Lines and MessagePack)",
+                             in_fmt->name);
+        goto done;
+    }
 
     arena = wk_arena_new(in.len < 1024 ? 0 : in.len);
     if (!arena) {
@@ -121,6 +193,11 @@ int cli_convert(int argc, char **argv)
     if (wk_buf_reserve(&out, in.len + in.len / 4 + 64) != WK_OK) {
         cli_error("out of memory");
         rc = CLI_IO;
+        goto done;
+    }
+    if (stream) {
+        rc = convert_stream(input, in_fmt, &in, out_fmt, &dopts, &eopts, arena, &out);
+        if (rc == CLI_OK) rc = cli_write_file(output, out.data, out.len);
         goto done;
     }
     const wk_value *value;

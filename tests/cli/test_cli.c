@@ -40,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <wirekit/wirekit.h>
+
 #ifndef WK_CLI_PATH
 #error "WK_CLI_PATH must name the built wirekit binary"
 #endif
@@ -62,9 +64,10 @@ typedef struct run_opts {
     int stdout_fd;     /* the child's standard output; -1: a pipe captured in out */
     int umask_value;   /* the child's umask; -1: inherited */
     rlim_t fsize_max;  /* RLIMIT_FSIZE for the child (SIGXFSZ ignored); 0: none */
+    int stderr_fd;     /* the child's standard error; -1: a pipe captured in err */
 } run_opts;
 
-static const run_opts run_defaults = {NULL, -1, -1, 0};
+static const run_opts run_defaults = {NULL, -1, -1, 0, -1};
 
 /* A NULL-terminated argument list after the program name. */
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -120,7 +123,7 @@ static int run_with(const run_opts *o, const char *const *args, const void *in, 
         /* Only async-signal-safe calls from here to exec. */
         if (dup2(pin[0], STDIN_FILENO) < 0 ||
             dup2(o->stdout_fd >= 0 ? o->stdout_fd : pout[1], STDOUT_FILENO) < 0 ||
-            dup2(perr[1], STDERR_FILENO) < 0)
+            dup2(o->stderr_fd >= 0 ? o->stderr_fd : perr[1], STDERR_FILENO) < 0)
             _exit(126);
         signal(SIGPIPE, SIG_DFL);
         if (o->fsize_max) {
@@ -1372,10 +1375,10 @@ static void bench_missing_path_is_io_error(void **state)
 /* The line of the summary table for a format, or NULL. */
 static const char *bench_summary_row(const capture *c, const char *format)
 {
-    const char *summary = strstr(c->data, "\nall messages (");
+    const char *summary = strstr(c->data, "\nall files (");
     if (!summary) return NULL;
     char row[64];
-    snprintf(row, sizeof row, "\n  %-8s ", format);
+    snprintf(row, sizeof row, "\n  %s ", format);
     const char *p = strstr(summary, row);
     return p ? p + 1 : NULL;
 }
@@ -1399,11 +1402,11 @@ static void bench_one_json_file(void **state)
                               &t->err),
                      0);
     assert_text(&t->err, "");
-    assert_starts_with(&t->out, "wirekit bench: 1 message file\n");
+    assert_starts_with(&t->out, "wirekit bench: 1 file, 1 message\n");
     snprintf(heading, sizeof heading, "\n\n%s (json, %zu bytes)\n  format ", in, strlen(small_json));
     assert_contains(&t->out, heading);
-    assert_contains(&t->out, "\n  json     ");
-    assert_contains(&t->out, "\nall messages (per format: ");
+    assert_contains(&t->out, "\n  json ");
+    assert_contains(&t->out, "\nall files (per format: ");
     assert_int_equal(bench_summary_count(&t->out, "json"), 1);
     /* Only the formats asked for. */
     assert_null(bench_summary_row(&t->out, "msgpack"));
@@ -1425,7 +1428,7 @@ static void bench_folder_measures_message_files_only(void **state)
                               &t->out, &t->err),
                      0);
     assert_text(&t->err, "");
-    assert_starts_with(&t->out, "wirekit bench: 2 message files\n");
+    assert_starts_with(&t->out, "wirekit bench: 2 files, 2 messages\n");
     char a[PATH_MAX + 64], b[PATH_MAX + 64];
     snprintf(a, sizeof a, "\n\n%s/a.json (json, %zu bytes)\n", t->dir, strlen(small_json));
     snprintf(b, sizeof b, "\n\n%s/b.json (json, 7 bytes)\n", t->dir);
@@ -1453,7 +1456,7 @@ static void bench_invalid_file_is_reported_others_measured(void **state)
     snprintf(expected, sizeof expected,
              "%s:1:6: error: object key and value must be separated by a colon (':')\n", bad);
     assert_text(&t->err, expected);
-    assert_starts_with(&t->out, "wirekit bench: 3 message files\n");
+    assert_starts_with(&t->out, "wirekit bench: 2 files, 2 messages\n");
     char a[PATH_MAX + 64], c[PATH_MAX + 64], b[PATH_MAX + 64];
     snprintf(a, sizeof a, "\n\n%s/a.json (json, ", t->dir);
     snprintf(b, sizeof b, "\n\n%s/b.json (json, ", t->dir);
@@ -1485,7 +1488,7 @@ static void bench_table_columns_line_up(void **state)
     assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", in), NULL, &t->out,
                               &t->err),
                      0);
-    const char *header = strstr(t->out.data, "\n  format        bytes");
+    const char *header = strstr(t->out.data, "\n  format bytes ");
     assert_non_null(header);
     header++;
     const char *row = strchr(header, '\n') + 1;
@@ -1495,7 +1498,7 @@ static void bench_table_columns_line_up(void **state)
                  bench_line_width(header), bench_line_width(row),
                  (int)(strchr(row, '\n') - header + 1), header);
 
-    const char *summary_header = strstr(t->out.data, "\n  format   messages");
+    const char *summary_header = strstr(t->out.data, "\n  format files messages ");
     assert_non_null(summary_header);
     summary_header++;
     const char *summary_row = strchr(summary_header, '\n') + 1;
@@ -1504,6 +1507,348 @@ static void bench_table_columns_line_up(void **state)
         fail_msg("the summary table does not line up (header %zu columns, row %zu):\n%.*s",
                  bench_line_width(summary_header), bench_line_width(summary_row),
                  (int)(strchr(summary_row, '\n') - summary_header + 1), summary_header);
+}
+
+/* ------------------------------------------------------------------ */
+/* Streams in convert: JSON Lines and MessagePack streams              */
+/* ------------------------------------------------------------------ */
+
+/* Three records, a blank line, a CRLF line end and white space: JSON Lines as people write it. */
+static const char stream_jsonl[] = "{\"a\":1}\n\n[true,null]\r\n  \n\"x\"\n";
+/* The same records as a MessagePack stream, and as the JSON Lines wirekit writes. */
+static const uint8_t stream_mp[] = {0x81, 0xa1, 'a', 0x01, 0x92, 0xc3, 0xc0, 0xa1, 'x'};
+#define STREAM_JSONL_OUT "{\"a\":1}\n[true,null]\n\"x\"\n"
+
+static void convert_jsonl_to_msgpack_stream_and_back(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], mp[PATH_MAX], back[PATH_MAX];
+    make_file(t, "events.jsonl", in, stream_jsonl, strlen(stream_jsonl));
+    path_join(mp, t->dir, "events.msgpack-stream");
+    assert_int_equal(run_text(ARGS("convert", in, "-o", mp), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, "");
+    assert_file_bytes(mp, stream_mp, sizeof stream_mp);
+    /* Back by the other extensions. */
+    path_join(back, t->dir, "back.ndjson");
+    assert_int_equal(run_text(ARGS("convert", mp, "-o", back), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_file_text(back, STREAM_JSONL_OUT);
+    /* A stream name as --to says the same. */
+    assert_int_equal(run_text(ARGS("convert", mp, "--to", "jsonl"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->out, STREAM_JSONL_OUT);
+    path_join(back, t->dir, "back.mpstream");
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "mpstream", "-o", back), NULL, &t->out, &t->err), 0);
+    assert_file_bytes(back, stream_mp, sizeof stream_mp);
+}
+
+static void convert_stream_flag_reads_stdin(void **state)
+{
+    fixture *t = *state;
+    assert_int_equal(run_text(ARGS("convert", "--stream", "--from", "json", "--to", "msgpack"), stream_jsonl,
+                              &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_bytes(&t->out, stream_mp, sizeof stream_mp);
+    assert_int_equal(run(ARGS("convert", "--stream", "--from", "mp", "--to", "json"), stream_mp, sizeof stream_mp,
+                         &t->out, &t->err),
+                     0);
+    assert_text(&t->out, STREAM_JSONL_OUT);
+    /* JSON Lines is recognised from the bytes; a MessagePack stream needs --from. */
+    assert_int_equal(run_text(ARGS("convert", "--stream", "--to", "json"), stream_jsonl, &t->out, &t->err), 0);
+    assert_text(&t->out, STREAM_JSONL_OUT);
+    assert_int_equal(run(ARGS("convert", "--stream", "--to", "json"), stream_mp, sizeof stream_mp, &t->out, &t->err),
+                     2);
+    assert_text(&t->err, "wirekit: error: cannot tell the format of <stdin>; say it with --from\n"
+                         "Try 'wirekit convert --help'.\n");
+}
+
+/* An empty stream is no error: it converts to an empty stream. */
+static void convert_empty_stream_writes_nothing(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX];
+    make_file(t, "empty.jsonl", in, "\n\n", 2);
+    path_join(out, t->dir, "empty.mpstream");
+    assert_int_equal(run_text(ARGS("convert", in, "-o", out), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_file_bytes(out, "", 0);
+}
+
+static void convert_jsonl_error_names_record_and_line(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX], expected[PATH_MAX + 128];
+    make_file(t, "bad.jsonl", in, "{\"a\":1}\n\n{\"b\":[1,2}\n[3]\n", 25);
+    path_join(out, t->dir, "out.mpstream");
+    assert_int_equal(run_text(ARGS("convert", in, "-o", out), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected, "%s:3:10: error: record 2: after array element, I expect ',' or ']'\n", in);
+    assert_text(&t->err, expected);
+    /* Nothing is written when a record fails. */
+    assert_folder_holds(t->dir, "bad.jsonl");
+    /* From standard input, the same with <stdin>. */
+    assert_int_equal(run_text(ARGS("convert", "--stream", "--from", "json", "--to", "mp"), "[1]\nnul\n", &t->out,
+                              &t->err),
+                     1);
+    assert_starts_with(&t->err, "<stdin>:2:1: error: record 2: ");
+    assert_one_line(&t->err);
+    assert_text(&t->out, "");
+}
+
+static void convert_msgpack_stream_error_names_record_and_byte(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], expected[PATH_MAX + 128];
+    /* {"a":1}, then 0xc1, a byte MessagePack never uses, at byte 4. */
+    static const uint8_t bad[] = {0x81, 0xa1, 'a', 0x01, 0xc1};
+    make_file(t, "bad.mpstream", in, bad, sizeof bad);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json"), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected,
+             "%s: error: at byte 4: record 2: $: type byte 0xc1 is never used in MessagePack\n", in);
+    assert_text(&t->err, expected);
+    assert_text(&t->out, "");
+    /* A record cut short: the offset is from the start of the file. */
+    static const uint8_t cut[] = {0x01, 0x02, 0x93, 0x01};
+    make_file(t, "cut.mpstream", in, cut, sizeof cut);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json"), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected, "%s: error: at byte 2: record 3: ", in);
+    assert_starts_with(&t->err, expected);
+    assert_one_line(&t->err);
+}
+
+/* A value the output cannot carry names its record too. */
+static void convert_stream_record_output_cannot_carry(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], expected[PATH_MAX + 128];
+    /* 1, then a float64 NaN at byte 1. */
+    static const uint8_t nan[] = {0x01, 0xcb, 0x7f, 0xf8, 0, 0, 0, 0, 0, 0};
+    make_file(t, "nan.mpstream", in, nan, sizeof nan);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json"), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected, "%s: error: at byte 1: record 2: cannot write as json: ", in);
+    assert_starts_with(&t->err, expected);
+    assert_one_line(&t->err);
+    assert_text(&t->out, "");
+}
+
+/* A plain .msgpack file is one value: bytes after it stay an error, never a stream. */
+static void plain_msgpack_with_trailing_bytes_is_no_stream(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "two.msgpack", in, stream_mp, sizeof stream_mp);
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json"), NULL, &t->out, &t->err), 1);
+    assert_contains(&t->err, ": error: at byte 4: ");
+}
+
+static void convert_stream_usage_errors(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "s.jsonl", in, stream_jsonl, strlen(stream_jsonl));
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json", "--pretty"), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --pretty would break JSON Lines: a record is one line\n"
+                         "Try 'wirekit convert --help'.\n");
+    assert_text(&t->out, "");
+    /* --pretty is fine for a MessagePack stream (it changes nothing there). */
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "mp", "--pretty"), NULL, &t->out, &t->err), 0);
+    assert_bytes(&t->out, stream_mp, sizeof stream_mp);
+    assert_int_equal(run_text(ARGS("convert", "--help"), NULL, &t->out, &t->err), 0);
+    assert_contains(&t->out, "\n  --stream ");
+}
+
+/* ------------------------------------------------------------------ */
+/* bench: streams, output forms, files, chart, comparison, progress     */
+/* ------------------------------------------------------------------ */
+
+static void bench_stream_file_is_one_file_of_many_messages(void **state)
+{
+    fixture *t = *state;
+    char path[PATH_MAX], heading[PATH_MAX + 128];
+    make_file(t, "a.jsonl", path, stream_jsonl, strlen(stream_jsonl));
+    make_file(t, "b.msgpack-stream", path, stream_mp, sizeof stream_mp);
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json,mp", t->dir), NULL, &t->out,
+                              &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, "wirekit bench: 2 files, 6 messages\n");
+    snprintf(heading, sizeof heading, "\n\n%s/a.jsonl (JSON Lines, 3 messages, %zu bytes)\n  format ", t->dir,
+             strlen(stream_jsonl));
+    assert_contains(&t->out, heading);
+    snprintf(heading, sizeof heading, "\n\n%s/b.msgpack-stream (MessagePack stream, 3 messages, %zu bytes)\n",
+             t->dir, sizeof stream_mp);
+    assert_contains(&t->out, heading);
+    assert_int_equal(bench_summary_count(&t->out, "json"), 2);
+    assert_lacks(&t->out, "failed");
+}
+
+static void bench_bad_stream_is_reported_others_measured(void **state)
+{
+    fixture *t = *state;
+    char bad[PATH_MAX], empty[PATH_MAX], path[PATH_MAX], expected[2 * PATH_MAX + 256];
+    make_file(t, "a.jsonl", bad, "[1]\n{\"b\" 2}\n", 13);
+    make_file(t, "b.ndjson", empty, "\n", 1);
+    make_file(t, "c.json", path, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", t->dir), NULL, &t->out,
+                              &t->err),
+                     1);
+    snprintf(expected, sizeof expected,
+             "%s:2:6: error: record 2: object key and value must be separated by a colon (':')\n"
+             "%s: error: the JSON Lines holds no message\n",
+             bad, empty);
+    assert_text(&t->err, expected);
+    assert_starts_with(&t->out, "wirekit bench: 1 file, 1 message\n");
+}
+
+static void bench_output_forms(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    make_file(t, "m.json", in, small_json, strlen(small_json));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--output", "csv", in), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_starts_with(&t->out, "path,source_format,stream,messages,source_bytes,json_bytes,format,ok,error,bytes,");
+    /* A header and one row per format. */
+    size_t lines = 0;
+    for (const char *p = t->out.data; *p; p++) lines += *p == '\n';
+    size_t formats = 0;
+    for (const wk_format *const *f = wk_formats(); *f; f++) formats++;
+    assert_int_equal(lines, 1 + formats);
+
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", "--output=json", in), NULL,
+                              &t->out, &t->err),
+                     0);
+    wk_arena *arena = wk_arena_new(0);
+    const wk_value *root;
+    assert_int_equal(wk_decode(wk_format_find("json"), t->out.data, t->out.len, NULL, arena, &root, NULL), WK_OK);
+    const wk_value *schema = wk_map_get(root, "schema");
+    assert_non_null(schema);
+    assert_string_equal(schema->as.str, "wirekit-bench/1");
+    const wk_value *files = wk_map_get(root, "files");
+    assert_int_equal(files->len, 1);
+    assert_string_equal(wk_map_get(&files->as.items[0], "path")->as.str, in);
+    const wk_value *json = wk_map_get(wk_map_get(&files->as.items[0], "results"), "json");
+    assert_int_equal(wk_map_get(json, "bytes")->as.i, (int64_t)strlen(small_json));
+    assert_true(wk_map_get(wk_map_get(json, "decode"), "samples")->as.i >= 7);
+    wk_arena_free(arena);
+
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", "--output", "markdown", in),
+                              NULL, &t->out, &t->err),
+                     0);
+    assert_starts_with(&t->out, "# wirekit benchmarks\n\nProduced by `wirekit bench` on 1 file (1 message) with:\n\n"
+                                "```sh\nwirekit bench --min-time 0.01 --formats json --output markdown ");
+    assert_contains(&t->out, "\n## All files\n\n| format | files | messages | bytes |");
+
+    assert_int_equal(run_text(ARGS("bench", "--output", "html", in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --output takes table, csv, json or markdown, not 'html'\n"
+                         "Try 'wirekit bench --help'.\n");
+}
+
+static void bench_output_file_and_chart(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], out[PATH_MAX], chart[PATH_MAX];
+    make_file(t, "m.json", in, small_json, strlen(small_json));
+    path_join(out, t->dir, "report.csv");
+    path_join(chart, t->dir, "chart.svg");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json,mp", "--output", "csv", "-o",
+                                   out, "--chart", chart, in),
+                              NULL, &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, "");
+    /* Written whole, through a temporary file that is gone. */
+    assert_folder_holds(t->dir, "chart.svg,m.json,report.csv");
+    capture c = {0};
+    read_whole(out, &c);
+    assert_starts_with(&c, "path,source_format,");
+    read_whole(chart, &c);
+    assert_starts_with(&c, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" ");
+    assert_true(c.len > 7 && strcmp(c.data + c.len - 7, "</svg>\n") == 0);
+    capture_clear(&c);
+    /* Into a missing folder: an I/O error. */
+    path_join(out, t->dir, "no/such/report.csv");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", "--output-file", out, in),
+                              NULL, &t->out, &t->err),
+                     3);
+    assert_starts_with(&t->err, "wirekit: error: cannot create a temporary file beside '");
+}
+
+/* Two saved reports, compared without measuring: the golden comparison of test_bench_compare. */
+static void bench_compare_two_saved_reports(void **state)
+{
+    fixture *t = *state;
+    const char *data = WK_SOURCE_DIR "/tests/data/bench/";
+    char base[PATH_MAX], now[PATH_MAX], golden[PATH_MAX];
+    snprintf(base, sizeof base, "%scompare-base.json", data);
+    snprintf(now, sizeof now, "%scompare-now.json", data);
+    snprintf(golden, sizeof golden, "%scompare.txt", data);
+    assert_int_equal(run_text(ARGS("bench", "--from-report", now, "--compare", base), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    capture expected = {0};
+    read_whole(golden, &expected);
+    assert_text(&t->out, expected.data);
+    capture_clear(&expected);
+    /* A saved report renders in any form: the table of the base is the fixture's. */
+    snprintf(golden, sizeof golden, "%sreport.txt", data);
+    assert_int_equal(run_text(ARGS("bench", "--from-report", base), NULL, &t->out, &t->err), 0);
+    read_whole(golden, &expected);
+    assert_text(&t->out, expected.data);
+    capture_clear(&expected);
+}
+
+static void bench_compare_bad_baseline(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], base[PATH_MAX], expected[PATH_MAX + 256];
+    make_file(t, "m.json", in, small_json, strlen(small_json));
+    make_file(t, "base.json", base, "{\"schema\": \"other/1\"}", 21);
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--compare", base, in), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected,
+             "%s: error: not a wirekit bench report this version reads: its \"schema\" is 'other/1', "
+             "not 'wirekit-bench/1'\n",
+             base);
+    assert_text(&t->err, expected);
+    /* Refused before anything was measured: no report. */
+    assert_text(&t->out, "");
+    path_join(base, t->dir, "missing.json");
+    assert_int_equal(run_text(ARGS("bench", "--compare", base, in), NULL, &t->out, &t->err), 3);
+    assert_starts_with(&t->err, "wirekit: error: cannot open '");
+    assert_int_equal(run_text(ARGS("bench", "--from-report", base, in), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --from-report takes the place of files to measure; name no PATH\n"
+                         "Try 'wirekit bench --help'.\n");
+}
+
+/* On a terminal, standard error shows a progress line, and it is erased at the end. */
+static void bench_progress_line_only_on_a_terminal(void **state)
+{
+    fixture *t = *state;
+    int master, slave;
+    if (openpty(&master, &slave, NULL, NULL, NULL) != 0) skip();
+    fcntl(master, F_SETFD, FD_CLOEXEC);
+    fcntl(slave, F_SETFD, FD_CLOEXEC);
+    fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
+    char in[PATH_MAX], expected[PATH_MAX + 64];
+    make_file(t, "m.json", in, small_json, strlen(small_json));
+    run_opts o = run_defaults;
+    o.stderr_fd = slave;
+    assert_int_equal(run_with(&o, ARGS("bench", "--min-time", "0.01", "--formats", "json", in), NULL, 0, &t->out,
+                              &t->err),
+                     0);
+    uint8_t buf[8192];
+    size_t got = pty_read(master, buf, sizeof buf - 1, sizeof buf - 1, 300);
+    buf[got] = '\0';
+    capture progress = {(char *)buf, got};
+    snprintf(expected, sizeof expected, "\r\033[K[1/1] %s: reading", in);
+    assert_starts_with(&progress, expected);
+    assert_contains(&progress, ": json decode");
+    /* Erased: the last thing written clears the line, and there is no newline. */
+    assert_true(got >= 4 && memcmp(buf + got - 4, "\r\033[K", 4) == 0);
+    assert_lacks(&progress, "\n");
+    /* The report itself is on standard output as usual. */
+    assert_starts_with(&t->out, "wirekit bench: 1 file, 1 message\n");
+    close(slave);
+    close(master);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
@@ -1560,6 +1905,21 @@ int main(void)
         T(bench_folder_measures_message_files_only),
         T(bench_invalid_file_is_reported_others_measured),
         T(bench_table_columns_line_up),
+        T(convert_jsonl_to_msgpack_stream_and_back),
+        T(convert_stream_flag_reads_stdin),
+        T(convert_empty_stream_writes_nothing),
+        T(convert_jsonl_error_names_record_and_line),
+        T(convert_msgpack_stream_error_names_record_and_byte),
+        T(convert_stream_record_output_cannot_carry),
+        T(plain_msgpack_with_trailing_bytes_is_no_stream),
+        T(convert_stream_usage_errors),
+        T(bench_stream_file_is_one_file_of_many_messages),
+        T(bench_bad_stream_is_reported_others_measured),
+        T(bench_output_forms),
+        T(bench_output_file_and_chart),
+        T(bench_compare_two_saved_reports),
+        T(bench_compare_bad_baseline),
+        T(bench_progress_line_only_on_a_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
