@@ -171,6 +171,12 @@ int cli_convert(int argc, char **argv)
     wk_arena *arena = NULL;
     int rc = cli_read_file(input, &in);
     if (rc != CLI_OK) goto done;
+    if (!in_fmt && in.len == 0) {
+        /* Empty input is bad data, whatever format it was meant to be. */
+        fprintf(stderr, "%s: error: the input is empty\n", cli_display_name(input));
+        rc = CLI_DATA;
+        goto done;
+    }
     if (!in_fmt) in_fmt = wk_format_sniff(in.data, in.len);
     if (!in_fmt) {
         rc = cli_usage_error("convert", "cannot tell the format of %s; say it with --from",

@@ -4,19 +4,25 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+static void io_verror(const char *fmt, va_list ap)
+{
+    fputs("wirekit: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("wirekit: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    io_verror(fmt, ap);
     va_end(ap);
 }
 
@@ -24,9 +30,7 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("wirekit: error: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    io_verror(fmt, ap);
     va_end(ap);
     if (cmd) fprintf(stderr, "Try 'wirekit %s --help'.\n", cmd);
     else fputs("Try 'wirekit --help'.\n", stderr);
@@ -58,7 +62,8 @@ bool cli_parse_uint(const char *s, unsigned long long max, unsigned long long *o
     for (const char *p = s; *p; p++) {
         if (*p < '0' || *p > '9') return false;
         unsigned digit = (unsigned)(*p - '0');
-        if (v > (max - digit) / 10) return false;
+        /* v * 10 + digit <= max, without overflow for any max. */
+        if (v > max / 10 || (v == max / 10 && digit > max % 10)) return false;
         v = v * 10 + digit;
     }
     *out = v;
@@ -160,9 +165,20 @@ static int io_replace(const char *path, const uint8_t *data, size_t len, bool ex
     size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
     memcpy(tmp, path, dirlen);
     snprintf(tmp + dirlen, plen + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
+    /* Hold the signals that end a process while the temporary file
+     * exists, so that an interrupt cannot leave it behind: it is delivered
+     * once the file is renamed or removed. */
+    sigset_t stop, old_mask;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGHUP);
+    sigaddset(&stop, SIGPIPE);
+    sigprocmask(SIG_BLOCK, &stop, &old_mask);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         cli_error("cannot create a temporary file beside '%s': %s", path, strerror(errno));
+        sigprocmask(SIG_SETMASK, &old_mask, NULL);
         free(tmp);
         return CLI_IO;
     }
@@ -181,13 +197,13 @@ static int io_replace(const char *path, const uint8_t *data, size_t len, bool ex
     if (ok && fchmod(fd, mode) != 0) { ok = false; saved = errno; }
     if (close(fd) != 0 && ok) { ok = false; saved = errno; }
     if (ok && rename(tmp, path) != 0) { ok = false; saved = errno; }
+    if (!ok) unlink(tmp);
+    sigprocmask(SIG_SETMASK, &old_mask, NULL);
+    free(tmp);
     if (!ok) {
-        unlink(tmp);
         cli_error("cannot write '%s': %s", path, strerror(saved));
-        free(tmp);
         return CLI_IO;
     }
-    free(tmp);
     return CLI_OK;
 }
 

@@ -38,7 +38,7 @@ static void main_help(FILE *out)
           "  0  success\n"
           "  1  the input is not valid, or cannot be represented in the output format\n"
           "  2  bad usage (unknown option, missing argument, unknown format)\n"
-          "  3  a file could not be read or written\n", out);
+          "  3  a file could not be read or written, or memory ran out\n", out);
 }
 
 static void main_version(void)

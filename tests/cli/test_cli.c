@@ -425,7 +425,7 @@ static void no_arguments_prints_usage_on_stderr(void **state)
     assert_text(&t->out, "");
     assert_starts_with(&t->err, MAIN_USAGE_LINE);
     assert_contains(&t->err, MAIN_EXIT_STATUS);
-    assert_contains(&t->err, "\n  3  a file could not be read or written\n");
+    assert_contains(&t->err, "\n  3  a file could not be read or written, or memory ran out\n");
 }
 
 static void help_prints_usage_on_stdout(void **state)
@@ -686,6 +686,14 @@ static void convert_input_format_from_extension_or_bytes(void **state)
                               &t->err),
                      0);
     assert_bytes(&t->out, small_mp, sizeof small_mp);
+
+    /* Empty input is bad data (exit 1), not bad usage. */
+    assert_int_equal(run_text(ARGS("convert", "--to", "json"), "", &t->out, &t->err), 1);
+    assert_text(&t->out, "");
+    assert_text(&t->err, "<stdin>: error: the input is empty\n");
+    /* With --from, the format's own error says where. */
+    assert_int_equal(run_text(ARGS("convert", "--from", "json", "--to", "mp"), "", &t->out, &t->err), 1);
+    assert_text(&t->err, "<stdin>:1:1: error: unexpected end of input\n");
 
     /* Bytes that look like nothing: say it with --from. */
     assert_int_equal(run_text(ARGS("convert", "--to", "json"), "hello", &t->out, &t->err), 2);
