@@ -189,14 +189,19 @@ int cli_convert(int argc, char **argv)
         goto done;
     }
 
-    arena = wk_arena_new(in.len < 1024 ? 0 : in.len);
+    /* The default blocks (growing to 4 MiB, each filled before the next):
+     * a block sized to the input would be made resident in full (large
+     * blocks are prefaulted) while a stream uses a record's worth of it. */
+    arena = wk_arena_new(0);
     if (!arena) {
         cli_error("out of memory");
         rc = CLI_IO;
         goto done;
     }
-    /* Most conversions write about as much as they read: size the output once. */
-    if (wk_buf_reserve(&out, in.len + in.len / 4 + 64) != WK_OK) {
+    /* Half the input is written by nearly every conversion: reserving (and
+     * so prefaulting) more would make unused memory resident; past it the
+     * buffer grows by doubling. */
+    if (wk_buf_reserve(&out, in.len / 2 + 64) != WK_OK) {
         cli_error("out of memory");
         rc = CLI_IO;
         goto done;
