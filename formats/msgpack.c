@@ -694,9 +694,16 @@ static wk_code mpdec_parse_only(const uint8_t *data, size_t len, const wk_decode
 /* ---- encode ---- */
 
 /* The packer's sink: appends to the wk_buf; a nonzero return makes the packer fail. */
+/* msgpack-c writes a value in small pieces: copy in place while there is room. */
 static int mpenc_write(void *data, const char *buf, size_t len)
 {
-    return wk_buf_append(data, buf, len) == WK_OK ? 0 : -1;
+    wk_buf *b = data;
+    if (WK__LIKELY(b->cap - b->len >= len)) {
+        memcpy(b->data + b->len, buf, len);
+        b->len += len;
+        return 0;
+    }
+    return wk_buf_append(b, buf, len) == WK_OK ? 0 : -1;
 }
 
 /* The frames the encoder keeps on the C stack before it moves to the heap. */
