@@ -31,6 +31,7 @@ packages=(
     python3-protobuf
     python3-msgpack
     jq
+    time                #   GNU time: peak memory in bench/peers/
     valgrind
 )
 
