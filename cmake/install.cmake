@@ -59,6 +59,7 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/wirekit
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   COMPONENT Development
   FILES_MATCHING PATTERN "*.h")
+install(FILES ${PROJECT_SOURCE_DIR}/proto/wirekit/options.proto DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/wirekit COMPONENT Development)
 
 # The CLI finds the library next to it ($ORIGIN/../lib), wherever the
 # prefix is put at install time; an absolute libdir is used as it is.

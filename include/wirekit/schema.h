@@ -89,16 +89,28 @@ typedef struct wk_source_pos {
     uint32_t col;
 } wk_source_pos;
 
+/* What kind of constant an option's value is. */
+typedef enum wk_option_kind {
+    WK_OPTION_IDENT,      /* an identifier: SPEED, true, inf, acme.Color.RED */
+    WK_OPTION_NUMBER,     /* a number with its sign: 5, -0x10, 1.5e3, -inf */
+    WK_OPTION_STRING,     /* a string (adjacent strings joined) */
+    WK_OPTION_AGGREGATE   /* a text-format message in braces */
+} wk_option_kind;
+
 /*
  * An option as written. name is its full name as in the source, custom
  * options in parentheses ("deprecated", "(wirekit.version)",
  * "(acme.rules).max_len"); value is the constant: an identifier or number
- * as written, a string's content with escapes resolved, or the text of an
- * aggregate value ("{ a: 1 }").
+ * as written, a string's content with escapes resolved (cut at a NUL byte
+ * it may hold), or the text of an aggregate value ("{ a: 1 }": comments
+ * left out, each run of space between tokens made one space). kind says
+ * which. The pseudo-options `default` and `json_name` are not listed: they
+ * are wk_field_def.default_value and .json_name.
  */
 typedef struct wk_option {
     const char *name;
     const char *value;
+    wk_option_kind kind;
     wk_source_pos pos;
 } wk_option;
 
@@ -144,6 +156,8 @@ typedef struct wk_oneof_def {
     const wk_field_def *const *fields;  /* its members, in declaration order */
     size_t field_count;
     bool synthetic;                     /* made for a proto3 `optional` field */
+    const wk_option *options;
+    size_t option_count;
     wk_source_pos pos;
 } wk_oneof_def;
 
@@ -163,7 +177,15 @@ struct wk_field_def {
     bool packed;                      /* repeated scalars written packed (proto3 default) */
     bool proto3_optional;             /* declared `optional` in a proto3 file */
     bool deprecated;
-    const char *default_value;        /* proto2 [default = ...], as its text; NULL when none */
+    /*
+     * proto2 [default = ...] as text, NULL when none; written as protoc writes
+     * it in a descriptor: integers in decimal, doubles in the shortest of %.15g
+     * and %.17g that reads back, floats of %.6g and %.9g ("inf", "-inf",
+     * "nan"), bool "true"/"false",
+     * an enum's value name, a string's content with escapes resolved, bytes
+     * with \n \r \t \" \' \\ escaped and other unprintable bytes as \ooo.
+     */
+    const char *default_value;
     const wk_option *options;
     size_t option_count;
     wk_source_pos pos;
@@ -198,16 +220,23 @@ typedef struct wk_import_def {
     bool is_weak;
 } wk_import_def;
 
-/* A field declared in an `extend` block (kept, not applied to messages). */
+/*
+ * A field declared in an `extend` block (kept, not applied to messages).
+ * field->containing is the extended message, as in extendee_def.
+ */
 typedef struct wk_extension_def {
     const char *extendee;             /* as written */
     const wk_field_def *field;
+    const wk_message_def *extendee_def; /* the resolved extended message */
+    const wk_message_def *scope;      /* the message the extend block is in; NULL at file level */
 } wk_extension_def;
 
 typedef struct wk_method_def {
     const char *name;
     const char *input_type;           /* as written */
     const char *output_type;
+    const wk_message_def *input;      /* the resolved types */
+    const wk_message_def *output;
     bool client_streaming;
     bool server_streaming;
     const wk_option *options;
@@ -242,6 +271,7 @@ struct wk_file_def {
     size_t extension_count;
     const wk_option *options;
     size_t option_count;
+    const struct wk_schema *schema;   /* the schema the file was loaded into */
 };
 
 typedef struct wk_schema wk_schema;
@@ -256,6 +286,15 @@ typedef struct wk_schema_opts {
  * failure *out is untouched and st says where (st->file, line, col) and why:
  * a syntax error, a duplicate field number or name, a number out of range
  * or in 19000-19999, an unknown type, a missing import, an import cycle.
+ * st->file is the file as it was opened (the path given, or the folder an
+ * import was found in joined with its path); columns count characters.
+ * Codes: WK_ERR_SYNTAX (the text does not parse), WK_ERR_INVALID (it parses
+ * but breaks a rule: duplicates, ranges, unknown types, cycles...),
+ * WK_ERR_NOT_FOUND (an import found nowhere; the message lists the paths
+ * tried), WK_ERR_IO (a file that cannot be read; line 0 for the main file),
+ * WK_ERR_DEPTH (messages or aggregate values nested deeper than 100, imports
+ * chained deeper than 100 files), WK_ERR_UNSUPPORTED (editions),
+ * WK_ERR_NOMEM.
  */
 WK_API wk_code wk_schema_load(const char *path, const wk_schema_opts *opts, wk_schema **out,
                               wk_status *st);
