@@ -17,6 +17,7 @@ enum {
 int cli_convert(int argc, char **argv);
 int cli_bench(int argc, char **argv);
 int cli_formats(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 
 /* Prints "wirekit: error: ..." on stderr. */

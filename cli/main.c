@@ -15,6 +15,7 @@ typedef struct main_command {
 static const main_command main_commands[] = {
     {"convert", cli_convert, "convert a message from one format to another"},
     {"bench", cli_bench, "measure size and speed of each format on sample messages"},
+    {"inspect", cli_inspect, "show the fields of Protocol Buffers bytes without a schema"},
     {"formats", cli_formats, "list the formats, with their names, media types and extensions"},
     {"schema", cli_schema, "show .proto schemas as wirekit reads them"},
     {NULL, NULL, NULL},

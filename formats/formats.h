@@ -6,5 +6,6 @@
 
 extern const wk_format wk__format_json;
 extern const wk_format wk__format_msgpack;
+extern const wk_format wk__format_protobuf;
 
 #endif

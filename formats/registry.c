@@ -11,6 +11,7 @@
 static const wk_format *const registry_formats[] = {
     &wk__format_json,
     &wk__format_msgpack,
+    &wk__format_protobuf,
     NULL,
 };
 

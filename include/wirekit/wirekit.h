@@ -17,5 +17,6 @@
 #include <wirekit/value.h>
 #include <wirekit/format.h>
 #include <wirekit/schema.h>
+#include <wirekit/protobuf.h>
 
 #endif

@@ -54,7 +54,10 @@ static void test_formats_order(void **state)
     assert_string_equal(all[0]->name, "json");
     assert_non_null(all[1]);
     assert_string_equal(all[1]->name, "msgpack");
-    assert_null(all[2]);
+    /* Then Protocol Buffers. */
+    assert_non_null(all[2]);
+    assert_string_equal(all[2]->name, "protobuf");
+    assert_null(all[3]);
     /* The same constant list every time. */
     assert_ptr_equal(wk_formats(), all);
 }

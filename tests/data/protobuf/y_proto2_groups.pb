@@ -1,0 +1,1 @@
+((2;BuHSXTST<chdchdr;Bv<
