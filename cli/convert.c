@@ -9,6 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* The most -I folders one command takes. */
+#define CONVERT_MAX_INCLUDES 64
+
 static void convert_help(FILE *out)
 {
     fputs("Usage: wirekit convert [OPTIONS] [FILE|-]\n"
@@ -30,6 +33,17 @@ static void convert_help(FILE *out)
           "  --pretty         indent text formats for people (not JSON Lines)\n"
           "  --stream         read and write streams of messages, one value at a time\n"
           "  --max-depth N    refuse nesting deeper than N (default 512, at most 10000)\n"
+          "  -s, --schema FILE  read and write typed messages of a .proto schema: checked\n"
+          "                   on the way in, written by their field types (JSON as the\n"
+          "                   proto3 JSON mapping; see docs/mapping.md)\n"
+          "  -I DIR           look for imports in DIR too (repeatable; after the\n"
+          "                   importing file's folder)\n"
+          "  -m, --message TYPE  the message type: a full name, or a short name that is\n"
+          "                   unique; default: the schema file's only top-level message\n"
+          "  --emit-defaults  also write fields without presence that hold their default\n"
+          "  --unknown=WHAT   fields the type does not know: keep (default: written back\n"
+          "                   out), drop, or error\n"
+          "  --msgpack-keys=K typed MessagePack map keys: name (default) or number\n"
           "  -f, --force      write binary output even when standard output is a terminal\n"
           "  -h, --help       show this help\n"
           "\n"
@@ -41,14 +55,19 @@ static void convert_help(FILE *out)
           "Errors name the position: FILE:LINE:COL for text formats, the byte offset for\n"
           "binary ones; in a stream, also the record's number (from 1).\n"
           "\n"
-          "Exit status: 0 converted; 1 invalid input or a value the output format cannot\n"
-          "carry; 2 bad usage; 3 a file could not be read or written.\n"
+          "Unknown fields read from protobuf have no JSON name: converting them to JSON\n"
+          "leaves them out, with a warning on standard error naming each one.\n"
+          "\n"
+          "Exit status: 0 converted; 1 invalid input, a bad schema, or a value the output\n"
+          "format cannot carry; 2 bad usage; 3 a file could not be read or written.\n"
           "\n"
           "Examples:\n"
           "  wirekit convert order.json --to msgpack -o order.msgpack\n"
           "  wirekit convert order.msgpack --to json --pretty\n"
           "  curl -s URL | wirekit convert --from json --to mp > out.mp\n"
-          "  wirekit convert events.jsonl -o events.msgpack-stream\n", out);
+          "  wirekit convert events.jsonl -o events.msgpack-stream\n"
+          "  wirekit convert order.json -s order.proto -m acme.Order --to msgpack -o order.mp\n",
+          out);
 }
 
 /* A format by name; a stream name ("jsonl") also sets *stream. */
@@ -62,6 +81,91 @@ static const wk_format *convert_format(const char *name, const char *which, bool
     f = wk_format_find(name);
     if (!f) cli_usage_error("convert", "unknown %s format '%s' (see 'wirekit formats')", which, name);
     return f;
+}
+
+/*
+ * Loads the schema and picks the message type: -m by full or unique short
+ * name, else the main file's only top-level message. Prints the error and
+ * returns the exit code on failure.
+ */
+static int convert_schema(const char *path, const char *const *includes, size_t include_count,
+                          const char *message, wk_schema **schema, const wk_message_def **type)
+{
+    wk_schema_opts opts = {includes, include_count};
+    wk_status st;
+    wk_code code = wk_schema_load(path, &opts, schema, &st);
+    if (code != WK_OK) {
+        const char *file = st.file[0] ? st.file : path;
+        if (st.line)
+            fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
+        else
+            fprintf(stderr, "%s: error: %s\n", file, st.msg);
+        return code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+    }
+    const wk_file_def *main_file = wk_schema_main_file(*schema);
+    if (message) {
+        *type = wk_schema_message(*schema, message);
+        if (!*type)
+            return cli_usage_error("convert", "no message '%s' in %s (a full name, or a short name that is unique)",
+                                   message, path);
+        return CLI_OK;
+    }
+    if (main_file->message_count == 1) {
+        *type = main_file->messages[0];
+        return CLI_OK;
+    }
+    if (main_file->message_count == 0)
+        return cli_usage_error("convert", "%s declares no top-level message; name one with -m", path);
+    char names[512];
+    size_t n = 0;
+    for (size_t i = 0; i < main_file->message_count && n < sizeof names - 64; i++)
+        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+                              main_file->messages[i]->full_name);
+    return cli_usage_error("convert", "%s has %zu top-level messages (%s): say which with -m", path,
+                           main_file->message_count, names);
+}
+
+/*
+ * Warns about the unknown fields that were read from protobuf (a field
+ * number and wire bytes) anywhere in `v`: JSON has no name for them, and
+ * its encoder leaves them out. Returns how many there are.
+ */
+static size_t convert_warn_unknown(const char *input, const wk_value *v, char *path, size_t len,
+                                   size_t cap, size_t found)
+{
+    if (v->kind == WK_LIST) {
+        for (uint32_t i = 0; i < v->len; i++) {
+            int w = snprintf(path + len, cap - len, "[%u]", (unsigned)i);
+            size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
+            found = convert_warn_unknown(input, &v->as.items[i], path, end, cap, found);
+        }
+    } else if (v->kind == WK_MAP) {
+        for (uint32_t i = 0; i < v->len; i++) {
+            const wk_value *k = &v->as.members[i].key;
+            int w = k->kind == WK_STRING ? snprintf(path + len, cap - len, ".%.*s", (int)(k->len > 64 ? 64 : k->len), k->as.str)
+                                         : snprintf(path + len, cap - len, "[%u]", (unsigned)i);
+            size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
+            found = convert_warn_unknown(input, &v->as.members[i].value, path, end, cap, found);
+        }
+    } else if (v->kind == WK_MESSAGE) {
+        const wk_message *m = v->as.message;
+        for (uint32_t i = 0; i < m->field_count; i++) {
+            const char *name = m->fields[i].field ? m->fields[i].field->json_name : "?";
+            int w = snprintf(path + len, cap - len, ".%s", name);
+            size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
+            found = convert_warn_unknown(input, &m->fields[i].value, path, end, cap, found);
+        }
+        path[len] = '\0';
+        for (uint32_t i = 0; i < m->unknown_count; i++) {
+            const wk_value *k = &m->unknown[i].key;
+            if (k->kind != WK_INT) continue;
+            if (found < 20)
+                fprintf(stderr, "%s: warning: %s: unknown field %lld (read from protobuf) has no JSON name; left out\n",
+                        cli_display_name(input), path, (long long)k->as.i);
+            found++;
+        }
+    }
+    return found;
 }
 
 /* Converts every value of a stream; prints the first error and stops there. */
@@ -100,7 +204,10 @@ static int convert_stream(const char *input, const wk_format *in_fmt, const wk_b
 int cli_convert(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *output = NULL, *input = NULL, *depth = NULL;
-    bool pretty = false, force = false, stream = false;
+    const char *schema_path = NULL, *message = NULL, *unknown = NULL, *msgpack_keys = NULL;
+    const char *includes[CONVERT_MAX_INCLUDES];
+    size_t include_count = 0;
+    bool pretty = false, force = false, stream = false, emit_defaults = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         int m;
@@ -111,10 +218,26 @@ int cli_convert(int argc, char **argv)
         if ((m = cli_opt_value(argc, argv, &i, "--from", NULL, &from, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--to", NULL, &to, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--output", "-o", &output, "convert")) != 0 ||
-            (m = cli_opt_value(argc, argv, &i, "--max-depth", NULL, &depth, "convert")) != 0) {
+            (m = cli_opt_value(argc, argv, &i, "--max-depth", NULL, &depth, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--schema", "-s", &schema_path, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--message", "-m", &message, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--unknown", NULL, &unknown, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--msgpack-keys", NULL, &msgpack_keys, "convert")) != 0) {
             if (m < 0) return CLI_USAGE;
             continue;
         }
+        /* -I DIR, -IDIR, --include DIR, --include=DIR */
+        if (strncmp(arg, "-I", 2) == 0 || strncmp(arg, "--include", 9) == 0) {
+            const char *dir = NULL;
+            if (arg[1] == 'I' && arg[2]) dir = arg + 2;
+            else if ((m = cli_opt_value(argc, argv, &i, "--include", "-I", &dir, "convert")) < 0) return CLI_USAGE;
+            else if (m == 0) return cli_usage_error("convert", "unknown option '%s'", arg);
+            if (include_count == CONVERT_MAX_INCLUDES)
+                return cli_usage_error("convert", "at most %d -I folders", CONVERT_MAX_INCLUDES);
+            includes[include_count++] = dir;
+            continue;
+        }
+        if (strcmp(arg, "--emit-defaults") == 0) { emit_defaults = true; continue; }
         if (strcmp(arg, "--pretty") == 0) { pretty = true; continue; }
         if (strcmp(arg, "--stream") == 0) { stream = true; continue; }
         if (strcmp(arg, "-f") == 0 || strcmp(arg, "--force") == 0) { force = true; continue; }
@@ -135,6 +258,21 @@ int cli_convert(int argc, char **argv)
         dopts.max_depth = eopts.max_depth = (uint32_t)n;
     }
     if (pretty) eopts.flags |= WK_ENCODE_PRETTY;
+    if (!schema_path && (message || unknown || msgpack_keys || emit_defaults || include_count))
+        return cli_usage_error("convert", "-m, -I, --emit-defaults, --unknown and --msgpack-keys need a "
+                                          "schema (-s FILE.proto)");
+    if (emit_defaults) eopts.flags |= WK_ENCODE_EMIT_DEFAULTS;
+    if (unknown) {
+        if (strcmp(unknown, "drop") == 0) dopts.flags |= WK_DECODE_UNKNOWN_DROP;
+        else if (strcmp(unknown, "error") == 0) dopts.flags |= WK_DECODE_UNKNOWN_ERROR;
+        else if (strcmp(unknown, "keep") != 0)
+            return cli_usage_error("convert", "--unknown takes keep, drop or error, not '%s'", unknown);
+    }
+    if (msgpack_keys) {
+        if (strcmp(msgpack_keys, "number") == 0) eopts.flags |= WK_ENCODE_NUMBER_KEYS;
+        else if (strcmp(msgpack_keys, "name") != 0)
+            return cli_usage_error("convert", "--msgpack-keys takes name or number, not '%s'", msgpack_keys);
+    }
 
     const wk_format *in_fmt = NULL, *out_fmt = NULL;
     if (from && !(in_fmt = convert_format(from, "input", &stream))) return CLI_USAGE;
@@ -169,7 +307,14 @@ int cli_convert(int argc, char **argv)
     wk_buf_init(&in);
     wk_buf_init(&out);
     wk_arena *arena = NULL;
-    int rc = cli_read_file(input, &in);
+    wk_schema *schema = NULL;
+    int rc = CLI_OK;
+    if (schema_path) {
+        const wk_message_def *type = NULL;
+        rc = convert_schema(schema_path, includes, include_count, message, &schema, &type);
+        dopts.type = type;
+    }
+    if (rc == CLI_OK) rc = cli_read_file(input, &in);
     if (rc != CLI_OK) goto done;
     if (!in_fmt && in.len == 0) {
         /* Empty input is bad data, whatever format it was meant to be. */
@@ -218,6 +363,13 @@ int cli_convert(int argc, char **argv)
         rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
         goto done;
     }
+    if (dopts.type && strcmp(out_fmt->name, "json") == 0) {
+        char path[512] = "$";
+        size_t left_out = convert_warn_unknown(input, value, path, 1, sizeof path, 0);
+        if (left_out > 20)
+            fprintf(stderr, "%s: warning: and %zu more unknown fields read from protobuf left out\n",
+                    cli_display_name(input), left_out - 20);
+    }
     if (wk_encode(out_fmt, value, &eopts, &out, &st) != WK_OK) {
         fprintf(stderr, "%s: error: cannot write as %s: %s\n", cli_display_name(input),
                 out_fmt->name, st.msg);
@@ -234,6 +386,7 @@ int cli_convert(int argc, char **argv)
 
 done:
     wk_arena_free(arena);
+    wk_schema_free(schema);
     wk_buf_destroy(&in);
     wk_buf_destroy(&out);
     return rc;

@@ -17,9 +17,17 @@
  * Without a schema, values JSON has no form for are written as documented
  * in docs/mapping.md: bytes as base64 strings, MessagePack extensions
  * as {"$ext": {...}}, non-string map keys as their JSON text.
+ *
+ * With a message type (wk_decode_opts.type, or a WK_MESSAGE to write), the
+ * canonical proto3 JSON mapping: the schema-less tree is typed afterwards,
+ * and a message is rendered into a schema-less tree before it is written, by
+ * the shared typed layer (formats/typed.h) with this file's conventions
+ * (jsontyped_conv). Only a typed error pays for its byte offset: jsonloc_find
+ * follows the error's path through the text again.
  */
 #include "../model/internal.h"
 #include "formats.h"
+#include "typed.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -481,6 +489,105 @@ static void jsondec_cleanup(jsondec *d)
     free(d->frames);
 }
 
+/* ------------------------------------------------------------------ */
+/* Typed decoding: the canonical proto3 JSON mapping (formats/typed.h)  */
+/* ------------------------------------------------------------------ */
+
+static const wk__typed_conv jsontyped_conv = {
+    .format = "JSON",
+    .json_names = true,
+    .int64_as_string = true,
+    .bytes_as_base64 = true,
+    .enum_as_name = true,
+    .nonfinite_as_string = true,
+    .map_keys_as_string = true,
+    .number_keys_allowed = false,
+    .wire_unknown_kept = false,
+    .any_as_json = true,
+};
+
+/*
+ * Where a typed error was found, as a byte offset: the tree keeps no
+ * positions, so the path's indexes are followed through the text again
+ * (which has been parsed, so is well-formed JSON). Only errors pay for it.
+ */
+static size_t jsonloc_space(const uint8_t *s, size_t len, size_t i)
+{
+    while (i < len && jsondec_is_space(s[i])) i++;
+    return i;
+}
+
+static size_t jsonloc_string_end(const uint8_t *s, size_t len, size_t i)
+{
+    for (i++; i < len && s[i] != '"'; i++)
+        if (s[i] == '\\') i++;
+    return i < len ? i + 1 : len;
+}
+
+/* The offset just past the value that starts at i. */
+static size_t jsonloc_skip(const uint8_t *s, size_t len, size_t i)
+{
+    if (i >= len) return len;
+    if (s[i] == '"') return jsonloc_string_end(s, len, i);
+    if (s[i] != '{' && s[i] != '[') {
+        while (i < len && !jsondec_is_space(s[i]) && s[i] != ',' && s[i] != ']' && s[i] != '}') i++;
+        return i;
+    }
+    size_t depth = 0;
+    while (i < len) {
+        uint8_t c = s[i];
+        if (c == '"') {
+            i = jsonloc_string_end(s, len, i);
+            continue;
+        }
+        if (c == '{' || c == '[') depth++;
+        else if (c == '}' || c == ']') {
+            if (--depth == 0) return i + 1;
+        }
+        i++;
+    }
+    return len;
+}
+
+static size_t jsonloc_find(const uint8_t *s, size_t len, const wk__typed_where *w)
+{
+    size_t i = (len >= 3 && s[0] == 0xEF && s[1] == 0xBB && s[2] == 0xBF) ? 3 : 0;
+    i = jsonloc_space(s, len, i);
+    for (size_t k = 0; k < w->depth && i < len; k++) {
+        bool is_map = w->frames[k].container->kind == WK_MAP;
+        size_t index = w->frames[k].index;
+        i = jsonloc_space(s, len, i + 1);   /* past '{' or '[' */
+        for (size_t n = 0; n < index && i < len; n++) {
+            if (is_map) {
+                i = jsonloc_space(s, len, jsonloc_string_end(s, len, i));
+                i = jsonloc_space(s, len, i + 1);   /* past ':' */
+            }
+            i = jsonloc_space(s, len, jsonloc_skip(s, len, i));
+            i = jsonloc_space(s, len, i + 1);       /* past ',' */
+        }
+        if (is_map) {
+            if (k + 1 == w->depth && w->at_key) return i;
+            i = jsonloc_space(s, len, jsonloc_string_end(s, len, i));
+            i = jsonloc_space(s, len, i + 1);
+        }
+    }
+    return i < len ? i : len;
+}
+
+static wk_code jsontyped_apply(const uint8_t *data, size_t len, const wk_decode_opts *opts,
+                               wk_arena *a, const wk_value *tree, const wk_value **out,
+                               wk_status *st)
+{
+    wk__typed_where where;
+    wk_code rc = wk__typed_apply(&jsontyped_conv, tree, opts->type, opts->flags, opts->max_depth, a,
+                                 out, &where, st);
+    if (rc != WK_OK) {
+        if (st) st->offset = jsonloc_find(data, len, &where);
+        free(where.frames);
+    }
+    return rc;
+}
+
 static wk_code json_decode(const uint8_t *data, size_t len, const wk_decode_opts *opts,
                            wk_arena *a, const wk_value **out, wk_status *st)
 {
@@ -500,6 +607,7 @@ static wk_code json_decode(const uint8_t *data, size_t len, const wk_decode_opts
     yajl_config(d.yajl, yajl_dont_validate_strings, 1);
 
     wk_code rc = WK_OK;
+    const wk_value *typed_tree = NULL;
     yajl_status ys = yajl_parse(d.yajl, data + d.skip, len - d.skip);
     /* yajl_complete_parse resets the count, so take it now; at the end it is all. */
     size_t consumed = jsondec_token_end(&d);
@@ -519,11 +627,14 @@ static wk_code json_decode(const uint8_t *data, size_t len, const wk_decode_opts
             rc = wk__fail(st, WK_ERR_NOMEM, 0, "out of memory");
         } else {
             *root = d.vals[0];
-            *out = root;
+            if (opts && opts->type) typed_tree = root;
+            else *out = root;
         }
     }
-    if (rc != WK_OK && st) wk__status_locate(st, data, len);
     jsondec_cleanup(&d);
+    /* The typing pass runs once yajl and the scratch stacks are freed. */
+    if (typed_tree) rc = jsontyped_apply(data, len, opts, a, typed_tree, out, st);
+    if (rc != WK_OK && st) wk__status_locate(st, data, len);
     return rc;
 }
 
@@ -579,6 +690,7 @@ typedef struct jsonenc {
     wk_buf *out;
     wk_status *st;
     uint32_t max_depth;
+    uint32_t flags;
     bool pretty;
     wk__path path[JSONENC_PATH_MAX];
 } jsonenc;
@@ -801,6 +913,24 @@ static wk_code jsonenc_key(jsonenc *e, const wk_value *k, uint32_t depth)
     return rc;
 }
 
+/*
+ * A typed message: rendered by the typed layer into a schema-less tree in a
+ * scratch arena (floats marked, 64-bit integers as strings, ...), which is
+ * then written as any tree is. Unknown fields read from Protocol Buffers
+ * (number keys, wire bytes) have no JSON name and are left out.
+ */
+static wk_code jsonenc_typed(jsonenc *e, const wk_value *v, uint32_t depth)
+{
+    wk_arena *scratch = wk_arena_new(0);
+    if (!scratch) return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
+    wk_value tree;
+    wk_code rc = wk__typed_render(&jsontyped_conv, v, e->flags, e->max_depth, scratch, &tree,
+                                  e->st);
+    if (rc == WK_OK) rc = jsonenc_value(e, &tree, depth);
+    wk_arena_free(scratch);
+    return rc;
+}
+
 static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
 {
     char num[WK__DOUBLE_MAX_CHARS];
@@ -826,7 +956,9 @@ static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
             return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "JSON has no NaN");
         if (v->as.d - v->as.d != 0)
             return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "JSON has no infinity");
-        n = wk__format_double(v->as.d, num);
+        /* A float field's value, marked by the typed layer: its float32 text. */
+        if (WK__UNLIKELY(v->reserved == WK__DOUBLE_AS_FLOAT32)) n = wk__format_float32((float)v->as.d, num);
+        else n = wk__format_double(v->as.d, num);
         goto put_number;
     case WK_STRING:
         return jsonenc_string(e, v->as.str, v->len, depth);
@@ -837,6 +969,8 @@ static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
     case WK_LIST:
     case WK_MAP:
         break;
+    case WK_MESSAGE:
+        return jsonenc_typed(e, v, depth);
     default:
         return jsonenc_fail(e, depth, WK_ERR_INVALID, "value of unknown kind");
     }
@@ -887,6 +1021,7 @@ static wk_code json_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf
     e.st = st;
     e.max_depth = wk__depth_limit(opts ? opts->max_depth : 0);
     e.pretty = opts && (opts->flags & WK_ENCODE_PRETTY);
+    e.flags = opts ? opts->flags : 0;
     return jsonenc_value(&e, v, 0);
 }
 

@@ -15,9 +15,14 @@
  * choice between float32 and float64 and a depth bound.
  *
  * parse_only runs msgpack_unpack_next alone, for the benchmark.
+ *
+ * With a message type (wk_decode_opts.type, or a WK_MESSAGE to write), the
+ * typed mapping of DESIGN.md through the shared typed layer (formats/typed.h)
+ * with this file's conventions (mptyped_conv, at the end of the file).
  */
 #include "../model/internal.h"
 #include "formats.h"
+#include "typed.h"
 
 #include <float.h>
 #include <math.h>
@@ -28,8 +33,10 @@
 
 #if defined(__GNUC__)
 #  define MP_COLD __attribute__((cold, noinline))
+#  define MP_NOINLINE __attribute__((noinline))
 #else
 #  define MP_COLD
+#  define MP_NOINLINE
 #endif
 
 /*
@@ -308,8 +315,9 @@ static inline void mpdec_set_double(wk_value *v, double d)
  * allocated, and nested headers cannot each claim the whole rest of the
  * input.
  */
-static wk_code mpdec_decode(const uint8_t *data, size_t len, const wk_decode_opts *opts,
-                            wk_arena *a, const wk_value **out, wk_status *st)
+/* Not inlined into mp_decode, so that the schema-less reader is compiled as it was alone. */
+static MP_NOINLINE wk_code mpdec_decode(const uint8_t *data, size_t len, const wk_decode_opts *opts,
+                                        wk_arena *a, const wk_value **out, wk_status *st)
 {
     const size_t max_depth = wk__depth_limit(opts ? opts->max_depth : 0);
     const uint8_t *p = data;
@@ -739,6 +747,9 @@ static const wk_value *mpenc_child(const wk__path *f)
     return (f->index & 1) ? &m->value : &m->key;
 }
 
+static wk_code mptyped_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf *out,
+                              wk_status *st);
+
 /*
  * The writer: iterative like the reader, one value per turn, with the open
  * containers on an explicit stack of (container, slot) frames, so that the
@@ -766,7 +777,8 @@ static wk_code mpenc_encode(const wk_value *v, const wk_encode_opts *opts, wk_bu
         case WK_UINT: failed = msgpack_pack_uint64(&pk, v->as.u); break;
         case WK_DOUBLE: {
             uint32_t bits;
-            if (mpenc_float32(v->as.d, &bits)) {
+            /* The typed layer marks a double field's values: always float 64. */
+            if (v->reserved != WK__DOUBLE_AS_FLOAT64 && mpenc_float32(v->as.d, &bits)) {
                 float f;
                 memcpy(&f, &bits, sizeof f);
                 failed = msgpack_pack_float(&pk, f);
@@ -829,6 +841,12 @@ static wk_code mpenc_encode(const wk_value *v, const wk_encode_opts *opts, wk_bu
             v = mpenc_child(&stack[depth - 1]);
             continue;
         }
+        case WK_MESSAGE:
+            /* Rendered and written whole, through the same buffer. */
+            rc = mptyped_encode(v, opts, out, st);
+            if (rc != WK_OK) goto finish;
+            failed = 0;
+            break;
         default:
             rc = mpenc_fail(stack, depth, st, WK_ERR_INVALID, "value of unknown kind %u",
                             (unsigned)v->kind);
@@ -940,6 +958,138 @@ static int mpsniff_sniff(const uint8_t *data, size_t len)
     return shape == 2 ? 80 : 30;
 }
 
+/* ---- typed: messages by DESIGN.md's MessagePack mapping (formats/typed.h) ---- */
+
+/*
+ * A message is a map keyed by proto field name (or field number with
+ * WK_ENCODE_NUMBER_KEYS; both accepted on input), 64-bit integers are
+ * integers, float and double fields float 32 and float 64, bytes bin (a str
+ * of base64 accepted), enums integers (names accepted). Unknown fields read
+ * from Protocol Buffers are kept as integer keys with their wire bytes as bin,
+ * which read back as the same unknown fields.
+ */
+static const wk__typed_conv mptyped_conv = {
+    .format = "MessagePack",
+    .json_names = false,
+    .int64_as_string = false,
+    .bytes_as_base64 = false,
+    .enum_as_name = false,
+    .nonfinite_as_string = false,
+    .map_keys_as_string = false,
+    .number_keys_allowed = true,
+    .wire_unknown_kept = true,
+    .any_as_json = false,
+};
+
+/* The header of the value at p: the bytes it takes before its items, and its item count (members twice). */
+static bool mploc_header(const uint8_t *p, const uint8_t *end, size_t *head, uint64_t *items)
+{
+    if (p >= end) return false;
+    uint8_t b = *p;
+    size_t left = (size_t)(end - p);
+    *items = 0;
+    if (b >= 0x80 && b <= 0x8f) { *head = 1; *items = 2u * (b & 0x0fu); return true; }
+    if (b >= 0x90 && b <= 0x9f) { *head = 1; *items = b & 0x0fu; return true; }
+    if (b == 0xdc || b == 0xde) {
+        if (left < 3) return false;
+        *head = 3;
+        *items = mpdec_be16(p + 1) * (b == 0xde ? 2u : 1u);
+        return true;
+    }
+    if (b == 0xdd || b == 0xdf) {
+        if (left < 5) return false;
+        *head = 5;
+        *items = (uint64_t)mpdec_be32(p + 1) * (b == 0xdf ? 2u : 1u);
+        return true;
+    }
+    return false;
+}
+
+/* Past one whole value (the input has been decoded, so it is well-formed). */
+static const uint8_t *mploc_skip(const uint8_t *p, const uint8_t *end)
+{
+    uint64_t pending = 1;
+    while (pending && p < end) {
+        uint8_t b = *p;
+        pending--;
+        size_t head;
+        uint64_t items;
+        if (mploc_header(p, end, &head, &items)) {
+            p += head;
+            pending += items;
+            continue;
+        }
+        size_t left = (size_t)(end - p) - 1, skip = 0;
+        const uint8_t *q = p + 1;
+        if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) skip = 0;
+        else if (b >= 0xa0 && b <= 0xbf) skip = b & 0x1fu;
+        else switch (b) {
+            case 0xcc: case 0xd0: skip = 1; break;
+            case 0xcd: case 0xd1: skip = 2; break;
+            case 0xca: case 0xce: case 0xd2: skip = 4; break;
+            case 0xcb: case 0xcf: case 0xd3: skip = 8; break;
+            case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: skip = 1 + ((size_t)1 << (b - 0xd4)); break;
+            case 0xc4: case 0xd9: skip = left >= 1 ? 1 + (size_t)q[0] : left; break;
+            case 0xc5: case 0xda: skip = left >= 2 ? 2 + (size_t)mpdec_be16(q) : left; break;
+            case 0xc6: case 0xdb: skip = left >= 4 ? 4 + (size_t)mpdec_be32(q) : left; break;
+            case 0xc7: skip = left >= 1 ? 2 + (size_t)q[0] : left; break;
+            case 0xc8: skip = left >= 2 ? 3 + (size_t)mpdec_be16(q) : left; break;
+            case 0xc9: skip = left >= 4 ? 5 + (size_t)mpdec_be32(q) : left; break;
+            default: skip = left; break;
+            }
+        p = q + (skip < left ? skip : left);
+    }
+    return p;
+}
+
+/* The byte offset of the value (or key) a typed error names, following its path's indexes. */
+static size_t mploc_find(const uint8_t *data, size_t len, const wk__typed_where *w)
+{
+    const uint8_t *p = data, *end = data + len;
+    for (size_t k = 0; k < w->depth && p < end; k++) {
+        size_t head;
+        uint64_t items;
+        if (!mploc_header(p, end, &head, &items)) break;
+        bool is_map = w->frames[k].container->kind == WK_MAP;
+        uint64_t skip = is_map ? 2u * (uint64_t)w->frames[k].index : w->frames[k].index;
+        if (is_map && !(k + 1 == w->depth && w->at_key)) skip++;
+        p += head;
+        for (uint64_t n = 0; n < skip && p < end; n++) p = mploc_skip(p, end);
+    }
+    return (size_t)(p < end ? p - data : (ptrdiff_t)len);
+}
+
+static wk_code mp_decode(const uint8_t *data, size_t len, const wk_decode_opts *opts, wk_arena *a,
+                         const wk_value **out, wk_status *st)
+{
+    if (!opts || !opts->type) return mpdec_decode(data, len, opts, a, out, st);
+    const wk_value *tree;
+    wk_code rc = mpdec_decode(data, len, opts, a, &tree, st);
+    if (rc != WK_OK) return rc;
+    wk__typed_where where;
+    rc = wk__typed_apply(&mptyped_conv, tree, opts->type, opts->flags, opts->max_depth, a, out,
+                         &where, st);
+    if (rc != WK_OK) {
+        if (st) st->offset = mploc_find(data, len, &where);
+        free(where.frames);
+    }
+    return rc;
+}
+
+/* A typed message: rendered into a schema-less tree in a scratch arena, then written. */
+static wk_code mptyped_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf *out,
+                              wk_status *st)
+{
+    wk_arena *scratch = wk_arena_new(0);
+    if (!scratch) return wk__fail(st, WK_ERR_NOMEM, 0, "out of memory");
+    wk_value tree;
+    wk_code rc = wk__typed_render(&mptyped_conv, v, opts ? opts->flags : 0,
+                                  opts ? opts->max_depth : 0, scratch, &tree, st);
+    if (rc == WK_OK) rc = mpenc_encode(&tree, opts, out, st);
+    wk_arena_free(scratch);
+    return rc;
+}
+
 /* ---- the table ---- */
 
 /* "msgpack-c 4.0.0": the library actually linked, not the headers compiled against. */
@@ -964,7 +1114,7 @@ const wk_format wk__format_msgpack = {
     mp_extensions,
     false,
     mpsniff_sniff,
-    mpdec_decode,
+    mp_decode,
     mpenc_encode,
     mpdec_parse_only,
     mp_backend_version,
