@@ -33,6 +33,10 @@ typedef struct bench_config {
     const char *chart_file;
     const char *compare_file;
     const char *report_file;     /* --from-report: a saved run instead of measuring */
+    const char *schema_file;     /* -s: typed messages of this .proto schema */
+    const char *message;         /* -m: the message type */
+    const char *includes[16];    /* -I folders */
+    size_t include_count;
 } bench_config;
 
 /* ---- the paths to measure ---- */
@@ -282,6 +286,10 @@ static void bench_help(FILE *out)
           "  --formats LIST        comma-separated formats to measure (default: all)\n"
           "  --min-time S          measuring time per cell in seconds (default 0.2)\n"
           "  --max-depth N         nesting limit for decoding (default 512)\n"
+          "  -s, --schema FILE     typed messages of a .proto schema, in every format\n"
+          "                        (Protocol Buffers needs one)\n"
+          "  -m, --message TYPE    the message type (default: the file's only one)\n"
+          "  -I DIR                a folder to search for the schema's imports\n"
           "  --output FORM         table (default), csv, json or markdown\n"
           "  -o, --output-file F   write the report to F (atomically) instead of stdout\n"
           "  --chart FILE.svg      also draw an SVG chart of sizes and decode times\n"
@@ -475,6 +483,30 @@ static int bench_option(bench_config *cfg, int argc, char **argv, int *i, bool *
         cfg->compare_file = value;
         return CLI_OK;
     }
+    if ((m = cli_opt_value(argc, argv, i, "--schema", "-s", &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        cfg->schema_file = value;
+        return CLI_OK;
+    }
+    if ((m = cli_opt_value(argc, argv, i, "--message", "-m", &value, "bench")) != 0) {
+        if (m < 0) return CLI_USAGE;
+        cfg->message = value;
+        return CLI_OK;
+    }
+    /* -I DIR, -IDIR, --include DIR, --include=DIR */
+    if (strncmp(argv[*i], "-I", 2) == 0 && argv[*i][2] != '\0') {
+        value = argv[*i] + 2;
+        m = 1;
+    } else {
+        m = cli_opt_value(argc, argv, i, "--include", "-I", &value, "bench");
+    }
+    if (m != 0) {
+        if (m < 0) return CLI_USAGE;
+        if (cfg->include_count == sizeof cfg->includes / sizeof cfg->includes[0])
+            return cli_usage_error("bench", "at most %zu -I folders", sizeof cfg->includes / sizeof cfg->includes[0]);
+        cfg->includes[cfg->include_count++] = value;
+        return CLI_OK;
+    }
     if ((m = cli_opt_value(argc, argv, i, "--from-report", NULL, &value, "bench")) != 0) {
         if (m < 0) return CLI_USAGE;
         cfg->report_file = value;
@@ -498,6 +530,7 @@ int cli_bench(int argc, char **argv)
     memset(&result, 0, sizeof result);
     memset(&base, 0, sizeof base);
     bool named = false;   /* a file or folder was given */
+    wk_schema *schema = NULL;
     int rc = CLI_OK;
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
         const char *arg = argv[i];
@@ -537,6 +570,16 @@ int cli_bench(int argc, char **argv)
         rc = CLI_DATA;
         goto out;
     }
+    if (!cfg.schema_file && (cfg.message || cfg.include_count)) {
+        rc = cli_usage_error("bench", "-m and -I go with a schema (-s FILE.proto)");
+        goto out;
+    }
+    if (cfg.schema_file) {
+        /* Every message is then read and written as that type, in every format. */
+        rc = cli_load_schema("bench", cfg.schema_file, cfg.includes, cfg.include_count, cfg.message,
+                             &schema, &cfg.settings.dopts.type);
+        if (rc != CLI_OK) goto out;
+    }
     /* A bad baseline should stop the run before it starts, not after. */
     if (cfg.compare_file && (rc = bench_load(cfg.compare_file, &base)) != CLI_OK) goto out;
 
@@ -563,5 +606,6 @@ out:
     bench_paths_free(&inputs);
     bench_result_free(&result);
     bench_result_free(&base);
+    wk_schema_free(schema);
     return rc;
 }

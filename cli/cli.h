@@ -59,6 +59,17 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len);
  */
 void cli_report_decode(const char *file, const wk_format *f, const wk_status *st);
 
+/*
+ * Loads a .proto schema (with the -I folders) and picks the message type:
+ * `message` by full or unique short name, else the main file's only
+ * top-level message. On failure prints the error (FILE:LINE:COL for the
+ * schema, usage errors naming `cmd`) and returns the exit code; *schema is
+ * then NULL or to be freed by the caller.
+ */
+int cli_load_schema(const char *cmd, const char *path, const char *const *includes,
+                    size_t include_count, const char *message, wk_schema **schema,
+                    const wk_message_def **type);
+
 /* The name to show for an input path ("<stdin>" for "-"). */
 const char *cli_display_name(const char *path);
 

@@ -84,48 +84,6 @@ static const wk_format *convert_format(const char *name, const char *which, bool
 }
 
 /*
- * Loads the schema and picks the message type: -m by full or unique short
- * name, else the main file's only top-level message. Prints the error and
- * returns the exit code on failure.
- */
-static int convert_schema(const char *path, const char *const *includes, size_t include_count,
-                          const char *message, wk_schema **schema, const wk_message_def **type)
-{
-    wk_schema_opts opts = {includes, include_count};
-    wk_status st;
-    wk_code code = wk_schema_load(path, &opts, schema, &st);
-    if (code != WK_OK) {
-        const char *file = st.file[0] ? st.file : path;
-        if (st.line)
-            fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
-        else
-            fprintf(stderr, "%s: error: %s\n", file, st.msg);
-        return code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
-    }
-    const wk_file_def *main_file = wk_schema_main_file(*schema);
-    if (message) {
-        *type = wk_schema_message(*schema, message);
-        if (!*type)
-            return cli_usage_error("convert", "no message '%s' in %s (a full name, or a short name that is unique)",
-                                   message, path);
-        return CLI_OK;
-    }
-    if (main_file->message_count == 1) {
-        *type = main_file->messages[0];
-        return CLI_OK;
-    }
-    if (main_file->message_count == 0)
-        return cli_usage_error("convert", "%s declares no top-level message; name one with -m", path);
-    char names[512];
-    size_t n = 0;
-    for (size_t i = 0; i < main_file->message_count && n < sizeof names - 64; i++)
-        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
-                              main_file->messages[i]->full_name);
-    return cli_usage_error("convert", "%s has %zu top-level messages (%s): say which with -m", path,
-                           main_file->message_count, names);
-}
-
-/*
  * Warns about the unknown fields that were read from protobuf (a field
  * number and wire bytes) anywhere in `v`: JSON has no name for them, and
  * its encoder leaves them out. Returns how many there are.
@@ -311,7 +269,7 @@ int cli_convert(int argc, char **argv)
     int rc = CLI_OK;
     if (schema_path) {
         const wk_message_def *type = NULL;
-        rc = convert_schema(schema_path, includes, include_count, message, &schema, &type);
+        rc = cli_load_schema("convert", schema_path, includes, include_count, message, &schema, &type);
         dopts.type = type;
     }
     if (rc == CLI_OK) rc = cli_read_file(input, &in);

@@ -259,3 +259,45 @@ void cli_report_decode(const char *file, const wk_format *f, const wk_status *st
     else
         fprintf(stderr, "%s: error: at byte %zu: %s\n", name, st->offset, st->msg);
 }
+
+/*
+ * Loads the schema and picks the message type: -m by full or unique short
+ * name, else the main file's only top-level message. Prints the error and
+ * returns the exit code on failure.
+ */
+int cli_load_schema(const char *cmd, const char *path, const char *const *includes, size_t include_count,
+                    const char *message, wk_schema **schema, const wk_message_def **type)
+{
+    wk_schema_opts opts = {includes, include_count};
+    wk_status st;
+    wk_code code = wk_schema_load(path, &opts, schema, &st);
+    if (code != WK_OK) {
+        const char *file = st.file[0] ? st.file : path;
+        if (st.line)
+            fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
+        else
+            fprintf(stderr, "%s: error: %s\n", file, st.msg);
+        return code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+    }
+    const wk_file_def *main_file = wk_schema_main_file(*schema);
+    if (message) {
+        *type = wk_schema_message(*schema, message);
+        if (!*type)
+            return cli_usage_error(cmd, "no message '%s' in %s (a full name, or a short name that is unique)",
+                                   message, path);
+        return CLI_OK;
+    }
+    if (main_file->message_count == 1) {
+        *type = main_file->messages[0];
+        return CLI_OK;
+    }
+    if (main_file->message_count == 0)
+        return cli_usage_error(cmd, "%s declares no top-level message; name one with -m", path);
+    char names[512];
+    size_t n = 0;
+    for (size_t i = 0; i < main_file->message_count && n < sizeof names - 64; i++)
+        n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+                              main_file->messages[i]->full_name);
+    return cli_usage_error(cmd, "%s has %zu top-level messages (%s): say which with -m", path,
+                           main_file->message_count, names);
+}

@@ -1422,6 +1422,43 @@ static void bench_one_json_file(void **state)
     assert_lacks(&t->out, "failed");
 }
 
+/* With a schema every format reads and writes typed messages: Protocol
+ * Buffers becomes measurable, and a format without a typed mapping says so. */
+static void bench_with_schema_measures_protobuf(void **state)
+{
+    fixture *t = *state;
+    static const char proto[] =
+        "syntax = \"proto3\";\npackage shop;\n"
+        "message Item { string sku = 1; int32 qty = 2; int64 price_cents = 3; }\n"
+        "message Order { uint64 id = 1; repeated Item items = 2; bool paid = 3; double weight = 4; }\n";
+    static const char order[] =
+        "{\"id\":\"18446744073709551615\",\"items\":[{\"sku\":\"A-1\",\"qty\":2,"
+        "\"priceCents\":\"1999\"}],\"paid\":true,\"weight\":1.25}";
+    char schema[PATH_MAX], message[PATH_MAX];
+    make_file(t, "shop.proto", schema, proto, strlen(proto));
+    make_file(t, "order.json", message, order, strlen(order));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json,protobuf,msgpack", "-s",
+                                   schema, "-m", "shop.Order", message),
+                              NULL, &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_contains(&t->out, "\n  protobuf ");
+    assert_int_equal(bench_summary_count(&t->out, "protobuf"), 1);
+    assert_int_equal(bench_summary_count(&t->out, "json"), 1);
+    assert_int_equal(bench_summary_count(&t->out, "msgpack"), 1);
+    assert_lacks(&t->out, "failed");
+    /* A type the schema does not have, and -m without a schema: usage errors. */
+    assert_int_equal(run_text(ARGS("bench", "-s", schema, "-m", "shop.Nope", message), NULL, &t->out, &t->err), 2);
+    assert_starts_with(&t->err, "wirekit: error: no message 'shop.Nope' in ");
+    assert_int_equal(run_text(ARGS("bench", "-m", "shop.Order", message), NULL, &t->out, &t->err), 2);
+    assert_starts_with(&t->err, "wirekit: error: -m and -I go with a schema (-s FILE.proto)\n");
+    /* Without a schema, Protocol Buffers cannot carry a message. */
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "protobuf", message), NULL, &t->out,
+                              &t->err),
+                     0);
+    assert_contains(&t->out, "\n  protobuf cannot encode");
+}
+
 static void bench_folder_measures_message_files_only(void **state)
 {
     fixture *t = *state;
@@ -1905,6 +1942,7 @@ int main(void)
         T(folder_as_input_or_output_is_io_error),
         T(binary_to_terminal_needs_force),
         T(bench_help_exits_0),
+        T(bench_with_schema_measures_protobuf),
         T(bench_without_path_is_usage_error),
         T(bench_options_without_path_is_usage_error),
         T(bench_bad_options_are_usage_errors),
