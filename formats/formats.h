@@ -7,5 +7,6 @@
 extern const wk_format wk__format_json;
 extern const wk_format wk__format_msgpack;
 extern const wk_format wk__format_protobuf;
+extern const wk_format wk__format_xml;
 
 #endif

@@ -12,6 +12,7 @@ static const wk_format *const registry_formats[] = {
     &wk__format_json,
     &wk__format_msgpack,
     &wk__format_protobuf,
+    &wk__format_xml,
     NULL,
 };
 

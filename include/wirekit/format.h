@@ -62,7 +62,7 @@ typedef struct wk_decode_opts {
     /* The most bytes of text one XML element or attribute value may hold;
      * more fails with WK_ERR_LIMIT, before the text is stored. 0 means
      * WK_DEFAULT_MAX_TEXT; UINT32_MAX leaves only the model's own limit.
-     * Formats whose strings state their length up front ignore it. */
+     * Only XML applies it; the other formats ignore it. */
     uint32_t max_text;
 } wk_decode_opts;
 

@@ -949,6 +949,56 @@ static void msgpack_nan_cannot_be_written_as_json(void **state)
     assert_text(&t->err, "");
 }
 
+static void convert_json_to_xml_and_back(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX], xml[PATH_MAX];
+    make_file(t, "order.json", in, small_json, strlen(small_json));
+    path_join(xml, t->dir, "order.xml");
+    /* The output format from -o's extension, the input's from .xml. */
+    assert_int_equal(run_text(ARGS("convert", in, "-o", xml), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    static const char want[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<map xmlns=\"http://www.w3.org/2005/xpath-functions\"><array key=\"a\"><number>1</number>"
+        "<number>-1</number><string>x</string></array><null key=\"b\"/><boolean key=\"c\">true"
+        "</boolean></map>\n";
+    assert_file_bytes(xml, want, sizeof want - 1);
+    assert_int_equal(run_text(ARGS("convert", xml, "--to", "json"), NULL, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_text(&t->out, SMALL_JSON_LINE);
+    /* MessagePack's bin survives the trip through XML, byte for byte (from stdin, sniffed). */
+    static const uint8_t bin[] = {0x81, 0x01, 0xc4, 0x02, 0x00, 0xff};
+    assert_int_equal(run(ARGS("convert", "--from", "mp", "--to", "xml"), bin, sizeof bin, &t->out,
+                         &t->err),
+                     0);
+    assert_text(&t->err, "");
+    char back[512];
+    assert_true(t->out.len < sizeof back);
+    memcpy(back, t->out.data, t->out.len);
+    assert_int_equal(run(ARGS("convert", "--to", "mp"), back, t->out.len, &t->out, &t->err), 0);
+    assert_text(&t->err, "");
+    assert_bytes(&t->out, bin, sizeof bin);
+}
+
+static void invalid_xml_reports_line_and_column(void **state)
+{
+    fixture *t = *state;
+    char in[PATH_MAX];
+    static const char bad[] = "<map xmlns=\"http://www.w3.org/2005/xpath-functions\">\n"
+                              "  <number key=\"n\">one</number>\n</map>";
+    make_file(t, "bad.xml", in, bad, strlen(bad));
+    assert_int_equal(run_text(ARGS("convert", in, "--to", "json"), NULL, &t->out, &t->err), 1);
+    assert_text(&t->out, "");
+    char expected[PATH_MAX + 128];
+    snprintf(expected, sizeof expected, "%s:2:3: error: $.n: <number>: 'one' is not a number\n", in);
+    assert_text(&t->err, expected);
+    assert_int_equal(run_text(ARGS("convert", "--from", "xml", "--to", "json"), "<map>\n<array key=\"a\"></map>",
+                              &t->out, &t->err),
+                     1);
+    assert_text(&t->err, "<stdin>:2:22: error: Opening and ending tag mismatch: array line 2 and map\n");
+}
+
 /* ------------------------------------------------------------------ */
 /* Files                                                               */
 /* ------------------------------------------------------------------ */
@@ -1928,6 +1978,8 @@ int main(void)
         T(invalid_msgpack_reports_byte_offset),
         T(msgpack_bin_becomes_base64_string),
         T(msgpack_nan_cannot_be_written_as_json),
+        T(convert_json_to_xml_and_back),
+        T(invalid_xml_reports_line_and_column),
         T(missing_input_is_io_error),
         T(output_into_missing_folder_is_io_error),
         T(failed_convert_leaves_old_output_untouched),
