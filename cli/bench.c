@@ -37,6 +37,8 @@ typedef struct bench_config {
     const char *message;         /* -m: the message type */
     const char *includes[16];    /* -I folders */
     size_t include_count;
+    bool dataset;                /* --dataset: files are benchmarks.BenchmarkDataset */
+    const wk_schema *schema;     /* the loaded schema, with -s */
 } bench_config;
 
 /* ---- the paths to measure ---- */
@@ -73,9 +75,16 @@ static int bench_cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A file the walk picks: its extension names a format or a stream. */
-static bool bench_is_message_file(const char *path)
+/* A file the walk picks: its extension names a format or a stream; with
+ * --dataset, a benchmark dataset's name, "dataset.*.pb". */
+static bool bench_is_message_file(const char *path, bool dataset)
 {
+    if (dataset) {
+        const char *base = strrchr(path, '/');
+        base = base ? base + 1 : path;
+        size_t n = strlen(base);
+        return strncmp(base, "dataset.", 8) == 0 && n > 11 && strcmp(base + n - 3, ".pb") == 0;
+    }
     return cli_stream_for_path(path) || wk_format_for_path(path);
 }
 
@@ -83,7 +92,7 @@ static bool bench_is_message_file(const char *path)
  * Adds the message files under a folder, in name order. Hidden files and
  * folders are skipped.
  */
-static int bench_walk(bench_paths *p, const char *dir, int depth)
+static int bench_walk(bench_paths *p, const char *dir, int depth, bool dataset)
 {
     if (depth > BENCH_MAX_WALK_DEPTH) {
         cli_error("'%s': folders nested too deep", dir);
@@ -112,8 +121,8 @@ static int bench_walk(bench_paths *p, const char *dir, int depth)
     for (size_t i = 0; i < local.count && rc == CLI_OK; i++) {
         struct stat sb;
         if (stat(local.items[i], &sb) != 0) continue;
-        if (S_ISDIR(sb.st_mode)) rc = bench_walk(p, local.items[i], depth + 1);
-        else if (S_ISREG(sb.st_mode) && bench_is_message_file(local.items[i]))
+        if (S_ISDIR(sb.st_mode)) rc = bench_walk(p, local.items[i], depth + 1, dataset);
+        else if (S_ISREG(sb.st_mode) && bench_is_message_file(local.items[i], dataset))
             if (!bench_paths_add(p, local.items[i])) rc = CLI_IO;
     }
     bench_paths_free(&local);
@@ -229,6 +238,211 @@ static int bench_read_messages(const bench_config *cfg, bench_entry *e, const wk
     return rc;
 }
 
+/* ---- Google protobuf benchmark datasets ---- */
+
+/*
+ * A dataset file is a benchmarks.BenchmarkDataset (the protobuf benchmarks'
+ * benchmarks.proto):
+ *
+ *   message BenchmarkDataset {
+ *     string name = 1; string message_name = 2; repeated bytes payload = 3;
+ *   }
+ *
+ * Three length-delimited fields, read here directly: each payload is a
+ * slice of the file, decoded as Protocol Buffers of the type message_name
+ * names in the -s schema (or the -m type). Other fields are skipped by
+ * their wire type, as protobuf does; groups and malformed input are errors.
+ */
+
+typedef struct bench_slice {
+    size_t offset, len;
+} bench_slice;
+
+typedef struct bench_dataset {
+    bench_slice name, message_name;
+    bench_slice *payloads;
+    size_t count, cap;
+} bench_dataset;
+
+/* A varint at *pos: false when it runs past the end or past 10 bytes. */
+static bool bench_ds_varint(const uint8_t *d, size_t len, size_t *pos, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 10; i++) {
+        if (*pos >= len) return false;
+        uint8_t b = d[(*pos)++];
+        if (i == 9 && b > 1) return false;
+        v |= (uint64_t)(b & 0x7F) << (7 * i);
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/*
+ * Parses data[0..len) as a BenchmarkDataset into ds. On failure returns
+ * false with a sentence in why and the byte offset of the fault in *at.
+ */
+static bool bench_dataset_parse(const uint8_t *d, size_t len, bench_dataset *ds, char *why, size_t cap,
+                                size_t *at)
+{
+    size_t pos = 0;
+    while (pos < len) {
+        size_t start = pos;
+        uint64_t key;
+        *at = start;
+        if (!bench_ds_varint(d, len, &pos, &key)) {
+            snprintf(why, cap, "a field key is cut short or overlong");
+            return false;
+        }
+        uint64_t number = key >> 3;
+        unsigned wire = (unsigned)(key & 7);
+        if (number == 0 || number > 536870911u) {
+            snprintf(why, cap, "field number %llu is out of range", (unsigned long long)number);
+            return false;
+        }
+        if ((number == 1 || number == 2 || number == 3) && wire != 2) {
+            snprintf(why, cap, "field %llu has wire type %u, not 2 (length-delimited)", (unsigned long long)number,
+                     wire);
+            return false;
+        }
+        uint64_t v;
+        switch (wire) {
+        case 0:
+            if (!bench_ds_varint(d, len, &pos, &v)) {
+                snprintf(why, cap, "field %llu: a varint is cut short or overlong", (unsigned long long)number);
+                return false;
+            }
+            continue;
+        case 1:
+        case 5: {
+            size_t n = wire == 1 ? 8 : 4;
+            if (len - pos < n) {
+                snprintf(why, cap, "field %llu: a fixed-size value runs past the end", (unsigned long long)number);
+                return false;
+            }
+            pos += n;
+            continue;
+        }
+        case 2:
+            break;
+        default:
+            snprintf(why, cap, "field %llu has wire type %u, which a dataset does not use",
+                     (unsigned long long)number, wire);
+            return false;
+        }
+        if (!bench_ds_varint(d, len, &pos, &v)) {
+            snprintf(why, cap, "field %llu: its length is cut short or overlong", (unsigned long long)number);
+            return false;
+        }
+        if (v > len - pos) {
+            snprintf(why, cap, "field %llu: %llu bytes run past the end of the file (%zu left)",
+                     (unsigned long long)number, (unsigned long long)v, len - pos);
+            return false;
+        }
+        bench_slice slice = {pos, (size_t)v};
+        pos += (size_t)v;
+        if (number == 1) {
+            ds->name = slice;
+        } else if (number == 2) {
+            ds->message_name = slice;
+        } else if (number == 3) {
+            if (ds->count == ds->cap) {
+                size_t ncap = ds->cap ? ds->cap * 2 : 16;
+                bench_slice *items = realloc(ds->payloads, ncap * sizeof *items);
+                if (!items) {
+                    snprintf(why, cap, "out of memory");
+                    return false;
+                }
+                ds->payloads = items;
+                ds->cap = ncap;
+            }
+            ds->payloads[ds->count++] = slice;
+        }
+    }
+    return true;
+}
+
+/*
+ * Reads a dataset file: its payloads, decoded as Protocol Buffers of the
+ * dataset's type (or the -m type), are the messages. *type receives it.
+ */
+static int bench_read_dataset(const bench_config *cfg, bench_entry *e, const wk_buf *in, wk_arena *arena,
+                              bench_messages *msgs, const wk_message_def **type, bench_progress *progress)
+{
+    const char *name = cli_display_name(e->path);
+    const wk_format *pb = wk_format_find("protobuf");
+    if (!pb) {
+        bench_progress_clear(progress);
+        cli_error("this build has no Protocol Buffers format");
+        return CLI_DATA;
+    }
+    snprintf(e->source, sizeof e->source, "%s", pb->name);
+    e->stream = true;
+    bench_dataset ds = {0};
+    char why[256];
+    size_t at = 0;
+    int rc = CLI_OK;
+    if (!bench_dataset_parse(in->data, in->len, &ds, why, sizeof why, &at)) {
+        bench_progress_clear(progress);
+        fprintf(stderr, "%s: error: at byte %zu: not a valid benchmarks.BenchmarkDataset: %s\n", name, at, why);
+        rc = strcmp(why, "out of memory") == 0 ? CLI_IO : CLI_DATA;
+        goto done;
+    }
+    if (ds.count == 0) {
+        bench_progress_clear(progress);
+        fprintf(stderr, "%s: error: the dataset holds no payload\n", name);
+        rc = CLI_DATA;
+        goto done;
+    }
+    if (cfg->message) {
+        *type = cfg->settings.dopts.type;
+    } else {
+        char mname[256];
+        if (ds.message_name.len == 0 || ds.message_name.len >= sizeof mname ||
+            memchr(in->data + ds.message_name.offset, '\0', ds.message_name.len)) {
+            bench_progress_clear(progress);
+            fprintf(stderr, "%s: error: the dataset names no usable message type (field 2, message_name); "
+                            "name one with -m\n", name);
+            rc = CLI_DATA;
+            goto done;
+        }
+        memcpy(mname, in->data + ds.message_name.offset, ds.message_name.len);
+        mname[ds.message_name.len] = '\0';
+        *type = wk_schema_message(cfg->schema, mname);
+        if (!*type) {
+            bench_progress_clear(progress);
+            fprintf(stderr, "%s: error: the dataset's message type '%s' is not in %s; name one with -m\n", name,
+                    mname, cfg->schema_file);
+            rc = CLI_DATA;
+            goto done;
+        }
+    }
+    wk_decode_opts dopts = cfg->settings.dopts;
+    dopts.type = *type;
+    for (size_t i = 0; i < ds.count; i++) {
+        const wk_value *v;
+        wk_status st;
+        if (wk_decode(pb, in->data + ds.payloads[i].offset, ds.payloads[i].len, &dopts, arena, &v, &st) != WK_OK) {
+            bench_progress_clear(progress);
+            fprintf(stderr, "%s: error: at byte %zu: payload %zu: %s\n", name, ds.payloads[i].offset + st.offset,
+                    i + 1, st.msg);
+            rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+            goto done;
+        }
+        if (!bench_messages_add(msgs, v)) {
+            cli_error("out of memory");
+            rc = CLI_IO;
+            goto done;
+        }
+    }
+done:
+    free(ds.payloads);
+    return rc;
+}
+
 static int bench_entry_run(const bench_config *cfg, bench_entry *e, bench_progress *progress)
 {
     wk_buf in;
@@ -247,8 +461,19 @@ static int bench_entry_run(const bench_config *cfg, bench_entry *e, bench_progre
         rc = CLI_IO;
         goto done;
     }
-    rc = bench_read_messages(cfg, e, &in, arena, &msgs, progress);
-    if (rc != CLI_OK) goto done;
+    /* A dataset brings its own type: measure with a copy of the settings that has it. */
+    bench_config typed;
+    if (cfg->dataset) {
+        const wk_message_def *type = NULL;
+        rc = bench_read_dataset(cfg, e, &in, arena, &msgs, &type, progress);
+        if (rc != CLI_OK) goto done;
+        typed = *cfg;
+        typed.settings.dopts.type = type;
+        cfg = &typed;
+    } else {
+        rc = bench_read_messages(cfg, e, &in, arena, &msgs, progress);
+        if (rc != CLI_OK) goto done;
+    }
     e->messages = msgs.count;
     /* The compact JSON size is the yardstick for comparing formats on these messages. */
     const wk_format *json = wk_format_find("json");
@@ -290,6 +515,11 @@ static void bench_help(FILE *out)
           "                        (Protocol Buffers needs one)\n"
           "  -m, --message TYPE    the message type (default: the file's only one)\n"
           "  -I DIR                a folder to search for the schema's imports\n"
+          "  --dataset             each file is a Google protobuf benchmark dataset (a\n"
+          "                        benchmarks.BenchmarkDataset; folders are walked for\n"
+          "                        dataset.*.pb): its payloads are the file's messages,\n"
+          "                        Protocol Buffers of its message_name type in the -s\n"
+          "                        schema (-m overrides)\n"
           "  --output FORM         table (default), csv, json or markdown\n"
           "  -o, --output-file F   write the report to F (atomically) instead of stdout\n"
           "  --chart FILE.svg      also draw an SVG chart of sizes and decode times\n"
@@ -309,7 +539,8 @@ static void bench_help(FILE *out)
           "Examples:\n"
           "  wirekit bench --formats json,msgpack --min-time 1 corpus/\n"
           "  wirekit bench --output json -o base.json corpus/\n"
-          "  wirekit bench --compare base.json --chart bench.svg corpus/\n", out);
+          "  wirekit bench --compare base.json --chart bench.svg corpus/\n"
+          "  wirekit bench --dataset -s benchmark_message2.proto dataset.google_message2.pb\n", out);
 }
 
 static int bench_parse_formats(bench_config *cfg, const char *list)
@@ -507,6 +738,10 @@ static int bench_option(bench_config *cfg, int argc, char **argv, int *i, bool *
         cfg->includes[cfg->include_count++] = value;
         return CLI_OK;
     }
+    if (strcmp(argv[*i], "--dataset") == 0) {
+        cfg->dataset = true;
+        return CLI_OK;
+    }
     if ((m = cli_opt_value(argc, argv, i, "--from-report", NULL, &value, "bench")) != 0) {
         if (m < 0) return CLI_USAGE;
         cfg->report_file = value;
@@ -532,6 +767,9 @@ int cli_bench(int argc, char **argv)
     bool named = false;   /* a file or folder was given */
     wk_schema *schema = NULL;
     int rc = CLI_OK;
+    /* --dataset changes what a folder walk picks, wherever it stands. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--dataset") == 0) cfg.dataset = true;
     for (int i = 1; i < argc && rc == CLI_OK; i++) {
         const char *arg = argv[i];
         bool matched;
@@ -550,7 +788,7 @@ int cli_bench(int argc, char **argv)
                 cli_error("cannot open '%s': %s", arg, strerror(errno));
                 rc = CLI_IO;
             } else if (S_ISDIR(sb.st_mode)) {
-                rc = bench_walk(&inputs, arg, 0);
+                rc = bench_walk(&inputs, arg, 0, cfg.dataset);
             } else if (!bench_paths_add(&inputs, arg)) {
                 rc = CLI_IO;
             }
@@ -574,12 +812,31 @@ int cli_bench(int argc, char **argv)
         rc = cli_usage_error("bench", "-m and -I go with a schema (-s FILE.proto)");
         goto out;
     }
-    if (cfg.schema_file) {
+    if (cfg.dataset && !cfg.schema_file) {
+        rc = cli_usage_error("bench", "--dataset needs the schema of the dataset's messages (-s FILE.proto)");
+        goto out;
+    }
+    if (cfg.dataset && !cfg.message) {
+        /* Each dataset names its type, looked up in the schema as it is read. */
+        wk_schema_opts sopts = {cfg.includes, cfg.include_count};
+        wk_status st;
+        wk_code code = wk_schema_load(cfg.schema_file, &sopts, &schema, &st);
+        if (code != WK_OK) {
+            const char *file = st.file[0] ? st.file : cfg.schema_file;
+            if (st.line)
+                fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
+            else
+                fprintf(stderr, "%s: error: %s\n", file, st.msg);
+            rc = code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+            goto out;
+        }
+    } else if (cfg.schema_file) {
         /* Every message is then read and written as that type, in every format. */
         rc = cli_load_schema("bench", cfg.schema_file, cfg.includes, cfg.include_count, cfg.message,
                              &schema, &cfg.settings.dopts.type);
         if (rc != CLI_OK) goto out;
     }
+    cfg.schema = schema;
     /* A bad baseline should stop the run before it starts, not after. */
     if (cfg.compare_file && (rc = bench_load(cfg.compare_file, &base)) != CLI_OK) goto out;
 

@@ -174,7 +174,10 @@ static void report_messages(char *out, size_t cap, const bench_entry *e, bool se
     report_count(count, sizeof count, e->messages, separators);
     report_count(bytes, sizeof bytes, e->source_bytes, separators);
     const char *form = e->source;
-    if (e->stream) form = strcmp(e->source, "json") == 0 ? "JSON Lines" : "MessagePack stream";
+    if (e->stream)
+        form = strcmp(e->source, "json") == 0       ? "JSON Lines"
+               : strcmp(e->source, "protobuf") == 0 ? "protobuf benchmark dataset"
+                                                    : "MessagePack stream";
     if (e->stream)
         snprintf(out, cap, "%s, %s message%s, %s bytes", form, count, e->messages == 1 ? "" : "s", bytes);
     else

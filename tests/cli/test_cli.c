@@ -1946,6 +1946,135 @@ static void bench_progress_line_only_on_a_terminal(void **state)
     close(master);
 }
 
+/* ------------------------------------------------------------------ */
+/* Google protobuf benchmark datasets (bench --dataset)                */
+/* ------------------------------------------------------------------ */
+
+/* Reads a varint of a BenchmarkDataset in the test's own way; false past the end. */
+static bool dataset_varint(const uint8_t *d, size_t len, size_t *pos, uint64_t *out)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (*pos >= len) return false;
+        uint8_t b = d[(*pos)++];
+        v |= (uint64_t)(b & 0x7F) << shift;
+        if (!(b & 0x80)) {
+            *out = v;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The payloads (field 3) of a dataset file, and where the first one starts. */
+static size_t dataset_payloads(const capture *c, size_t *first)
+{
+    const uint8_t *d = (const uint8_t *)c->data;
+    size_t pos = 0, count = 0;
+    while (pos < c->len) {
+        uint64_t key = 0, n = 0;
+        assert_true(dataset_varint(d, c->len, &pos, &key));
+        assert_int_equal(key & 7, 2);
+        assert_true(dataset_varint(d, c->len, &pos, &n));
+        assert_true(n <= c->len - pos);
+        if (key >> 3 == 3 && count++ == 0) *first = pos;
+        pos += (size_t)n;
+    }
+    return count;
+}
+
+static void bench_google_benchmark_datasets(void **state)
+{
+    fixture *t = *state;
+    const char *root = WK_SOURCE_DIR "/../shared/corpus-ext/protobuf/datasets/";
+    struct stat sb;
+    if (stat(root, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+        print_message("skipped: no benchmark datasets at %s\n", root);
+        skip();
+    }
+    static const char *const sets[][2] = {
+        {"google_message1/proto3/benchmark_message1_proto3.proto", "google_message1/proto3/dataset.google_message1_proto3.pb"},
+        {"google_message2/benchmark_message2.proto", "google_message2/dataset.google_message2.pb"},
+    };
+    char schema[PATH_MAX], data[PATH_MAX], path[PATH_MAX], expected[PATH_MAX + 256];
+    for (size_t i = 0; i < sizeof sets / sizeof sets[0]; i++) {
+        snprintf(schema, sizeof schema, "%s%s", root, sets[i][0]);
+        snprintf(data, sizeof data, "%s%s", root, sets[i][1]);
+        capture bytes = {0};
+        read_whole(data, &bytes);
+        size_t first = 0, n = dataset_payloads(&bytes, &first);
+        assert_true(n >= 1);
+        assert_int_equal(run_text(ARGS("bench", "--dataset", "--min-time", "0.01", "--formats", "protobuf,json", "-s",
+                                       schema, data),
+                                  NULL, &t->out, &t->err),
+                         0);
+        assert_text(&t->err, "");
+        snprintf(expected, sizeof expected, "wirekit bench: 1 file, %zu message%s\n", n, n == 1 ? "" : "s");
+        assert_starts_with(&t->out, expected);
+        snprintf(expected, sizeof expected, "%s (protobuf benchmark dataset, %zu message%s, %zu bytes)\n", data, n,
+                 n == 1 ? "" : "s", bytes.len);
+        assert_contains(&t->out, expected);
+        assert_contains(&t->out, "\n  protobuf ");
+        assert_contains(&t->out, "\n  json ");
+        assert_lacks(&t->out, "cannot");
+        assert_int_equal(bench_summary_count(&t->out, "protobuf"), 1);
+        assert_int_equal(bench_summary_count(&t->out, "json"), 1);
+
+        /* Three datasets back to back are one (protobuf merges them): three times the payloads. */
+        capture three = {0};
+        for (int k = 0; k < 3; k++) capture_append(&three, bytes.data, bytes.len);
+        make_file(t, "dataset.three.pb", path, three.data, three.len);
+        assert_int_equal(run_text(ARGS("bench", "--dataset", "--min-time", "0.01", "--formats", "protobuf", "-s",
+                                       schema, path),
+                                  NULL, &t->out, &t->err),
+                         0);
+        snprintf(expected, sizeof expected, "wirekit bench: 1 file, %zu messages\n", 3 * n);
+        assert_starts_with(&t->out, expected);
+        capture_clear(&three);
+
+        /* Cut short: the length of a field runs past the end. */
+        make_file(t, "dataset.cut.pb", path, bytes.data, bytes.len - 10);
+        assert_int_equal(run_text(ARGS("bench", "--dataset", "--min-time", "0.01", "--formats", "protobuf", "-s",
+                                       schema, path),
+                                  NULL, &t->out, &t->err),
+                         1);
+        snprintf(expected, sizeof expected, "%s: error: at byte ", path);
+        assert_starts_with(&t->err, expected);
+        assert_contains(&t->err, ": not a valid benchmarks.BenchmarkDataset: field 3: ");
+        assert_contains(&t->err, " run past the end of the file (");
+        assert_one_line(&t->err);
+
+        /* A corrupt payload: a field key with wire type 7. */
+        memset(bytes.data + first, 0xFF, 2);
+        make_file(t, "dataset.bad.pb", path, bytes.data, bytes.len);
+        assert_int_equal(run_text(ARGS("bench", "--dataset", "--min-time", "0.01", "--formats", "protobuf", "-s",
+                                       schema, path),
+                                  NULL, &t->out, &t->err),
+                         1);
+        snprintf(expected, sizeof expected, "%s: error: at byte %zu: payload 1: ", path, first);
+        assert_starts_with(&t->err, expected);
+        assert_contains(&t->err, "wire type 7");
+        assert_one_line(&t->err);
+        capture_clear(&bytes);
+    }
+    /* Not a dataset at all, an empty one, and --dataset without a schema. */
+    snprintf(schema, sizeof schema, "%s%s", root, sets[1][0]);
+    make_file(t, "dataset.junk.pb", path, "\x08\x01", 2);
+    assert_int_equal(run_text(ARGS("bench", "--dataset", "-s", schema, path), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected,
+             "%s: error: at byte 0: not a valid benchmarks.BenchmarkDataset: field 1 has wire type 0, not 2 "
+             "(length-delimited)\n",
+             path);
+    assert_text(&t->err, expected);
+    make_file(t, "dataset.empty.pb", path, "", 0);
+    assert_int_equal(run_text(ARGS("bench", "--dataset", "-s", schema, path), NULL, &t->out, &t->err), 1);
+    snprintf(expected, sizeof expected, "%s: error: the dataset holds no payload\n", path);
+    assert_text(&t->err, expected);
+    assert_int_equal(run_text(ARGS("bench", "--dataset", path), NULL, &t->out, &t->err), 2);
+    assert_text(&t->err, "wirekit: error: --dataset needs the schema of the dataset's messages (-s FILE.proto)\n"
+                         "Try 'wirekit bench --help'.\n");
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fixture_setup, fixture_teardown)
 
 int main(void)
@@ -2018,6 +2147,7 @@ int main(void)
         T(bench_compare_two_saved_reports),
         T(bench_compare_bad_baseline),
         T(bench_progress_line_only_on_a_terminal),
+        T(bench_google_benchmark_datasets),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
