@@ -85,17 +85,17 @@ static const wk_format *convert_format(const char *name, const char *which, bool
 
 /*
  * Warns about the unknown fields that were read from protobuf (a field
- * number and wire bytes) anywhere in `v`: JSON has no name for them, and
- * its encoder leaves them out. Returns how many there are.
+ * number and wire bytes) anywhere in `v`: JSON and XML (`fmt`) have no name
+ * for them, and their encoders leave them out. Returns how many there are.
  */
-static size_t convert_warn_unknown(const char *input, const wk_value *v, char *path, size_t len,
-                                   size_t cap, size_t found)
+static size_t convert_warn_unknown(const char *input, const char *fmt, const wk_value *v, char *path,
+                                   size_t len, size_t cap, size_t found)
 {
     if (v->kind == WK_LIST) {
         for (uint32_t i = 0; i < v->len; i++) {
             int w = snprintf(path + len, cap - len, "[%u]", (unsigned)i);
             size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
-            found = convert_warn_unknown(input, &v->as.items[i], path, end, cap, found);
+            found = convert_warn_unknown(input, fmt, &v->as.items[i], path, end, cap, found);
         }
     } else if (v->kind == WK_MAP) {
         for (uint32_t i = 0; i < v->len; i++) {
@@ -103,7 +103,7 @@ static size_t convert_warn_unknown(const char *input, const wk_value *v, char *p
             int w = k->kind == WK_STRING ? snprintf(path + len, cap - len, ".%.*s", (int)(k->len > 64 ? 64 : k->len), k->as.str)
                                          : snprintf(path + len, cap - len, "[%u]", (unsigned)i);
             size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
-            found = convert_warn_unknown(input, &v->as.members[i].value, path, end, cap, found);
+            found = convert_warn_unknown(input, fmt, &v->as.members[i].value, path, end, cap, found);
         }
     } else if (v->kind == WK_MESSAGE) {
         const wk_message *m = v->as.message;
@@ -111,15 +111,15 @@ static size_t convert_warn_unknown(const char *input, const wk_value *v, char *p
             const char *name = m->fields[i].field ? m->fields[i].field->json_name : "?";
             int w = snprintf(path + len, cap - len, ".%s", name);
             size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
-            found = convert_warn_unknown(input, &m->fields[i].value, path, end, cap, found);
+            found = convert_warn_unknown(input, fmt, &m->fields[i].value, path, end, cap, found);
         }
         path[len] = '\0';
         for (uint32_t i = 0; i < m->unknown_count; i++) {
             const wk_value *k = &m->unknown[i].key;
             if (k->kind != WK_INT) continue;
             if (found < 20)
-                fprintf(stderr, "%s: warning: %s: unknown field %lld (read from protobuf) has no JSON name; left out\n",
-                        cli_display_name(input), path, (long long)k->as.i);
+                fprintf(stderr, "%s: warning: %s: unknown field %lld (read from protobuf) has no %s name; left out\n",
+                        cli_display_name(input), path, (long long)k->as.i, fmt);
             found++;
         }
     }
@@ -321,9 +321,10 @@ int cli_convert(int argc, char **argv)
         rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
         goto done;
     }
-    if (dopts.type && strcmp(out_fmt->name, "json") == 0) {
+    if (dopts.type && (strcmp(out_fmt->name, "json") == 0 || strcmp(out_fmt->name, "xml") == 0)) {
         char path[512] = "$";
-        size_t left_out = convert_warn_unknown(input, value, path, 1, sizeof path, 0);
+        size_t left_out = convert_warn_unknown(input, strcmp(out_fmt->name, "json") == 0 ? "JSON" : "XML",
+                                               value, path, 1, sizeof path, 0);
         if (left_out > 20)
             fprintf(stderr, "%s: warning: and %zu more unknown fields read from protobuf left out\n",
                     cli_display_name(input), left_out - 20);

@@ -1,5 +1,5 @@
 /*
- * formats/typed.h: the typed layer shared by the JSON and MessagePack
+ * formats/typed.h: the typed layer shared by the JSON, MessagePack and XML
  * backends. Not installed.
  *
  * A typed decode is the backend's schema-less decode followed by one pass,
