@@ -44,6 +44,7 @@ static void convert_help(FILE *out)
           "  --unknown=WHAT   fields the type does not know: keep (default: written back\n"
           "                   out), drop, or error\n"
           "  --msgpack-keys=K typed MessagePack map keys: name (default) or number\n"
+          "  --xml-root NAME  typed XML: the root element's name (default: the message's)\n"
           "  -f, --force      write binary output even when standard output is a terminal\n"
           "  -h, --help       show this help\n"
           "\n"
@@ -163,6 +164,7 @@ int cli_convert(int argc, char **argv)
 {
     const char *from = NULL, *to = NULL, *output = NULL, *input = NULL, *depth = NULL;
     const char *schema_path = NULL, *message = NULL, *unknown = NULL, *msgpack_keys = NULL;
+    const char *xml_root = NULL;
     const char *includes[CONVERT_MAX_INCLUDES];
     size_t include_count = 0;
     bool pretty = false, force = false, stream = false, emit_defaults = false;
@@ -180,7 +182,8 @@ int cli_convert(int argc, char **argv)
             (m = cli_opt_value(argc, argv, &i, "--schema", "-s", &schema_path, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--message", "-m", &message, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--unknown", NULL, &unknown, "convert")) != 0 ||
-            (m = cli_opt_value(argc, argv, &i, "--msgpack-keys", NULL, &msgpack_keys, "convert")) != 0) {
+            (m = cli_opt_value(argc, argv, &i, "--msgpack-keys", NULL, &msgpack_keys, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--xml-root", NULL, &xml_root, "convert")) != 0) {
             if (m < 0) return CLI_USAGE;
             continue;
         }
@@ -216,9 +219,10 @@ int cli_convert(int argc, char **argv)
         dopts.max_depth = eopts.max_depth = (uint32_t)n;
     }
     if (pretty) eopts.flags |= WK_ENCODE_PRETTY;
-    if (!schema_path && (message || unknown || msgpack_keys || emit_defaults || include_count))
-        return cli_usage_error("convert", "-m, -I, --emit-defaults, --unknown and --msgpack-keys need a "
-                                          "schema (-s FILE.proto)");
+    if (!schema_path && (message || unknown || msgpack_keys || emit_defaults || include_count || xml_root))
+        return cli_usage_error("convert", "-m, -I, --emit-defaults, --unknown, --msgpack-keys and --xml-root "
+                                          "need a schema (-s FILE.proto)");
+    eopts.xml_root = xml_root;
     if (emit_defaults) eopts.flags |= WK_ENCODE_EMIT_DEFAULTS;
     if (unknown) {
         if (strcmp(unknown, "drop") == 0) dopts.flags |= WK_DECODE_UNKNOWN_DROP;

@@ -2072,7 +2072,7 @@ static wk_code xmlenc_value(xmlenc *e, const wk_value *key, const wk_value *v, u
     return WK_OK;
 }
 
-static wk_code xmltyped_encode(xmlenc *e, const wk_value *v, uint32_t flags);
+static wk_code xmltyped_encode(xmlenc *e, const wk_value *v, uint32_t flags, const char *root);
 
 static wk_code xml_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf *out,
                           wk_status *st)
@@ -2088,7 +2088,7 @@ static wk_code xml_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf 
     e.o = out->data + out->len;
     e.limit = out->data + out->cap;
     XMLENC_LIT(&e, decl);
-    wk_code rc = v->kind == WK_MESSAGE ? xmltyped_encode(&e, v, opts ? opts->flags : 0)
+    wk_code rc = v->kind == WK_MESSAGE ? xmltyped_encode(&e, v, opts ? opts->flags : 0, opts ? opts->xml_root : NULL)
                                        : xmlenc_value(&e, NULL, v, 0);
     if (rc == WK_OK && e.uses_wk) {
         /* The wirekit namespace is declared once, on the root, and only
@@ -2881,16 +2881,17 @@ static wk_code txenc_message(xmlenc *e, const char *name, size_t n, const wk_mes
     return txenc_close(e, name, n, depth, true) ? WK_OK : xmlenc_nomem(e);
 }
 
-static wk_code xmltyped_encode(xmlenc *e, const wk_value *v, uint32_t flags)
+static wk_code xmltyped_encode(xmlenc *e, const wk_value *v, uint32_t flags, const char *root)
 {
+    const wk_message_def *m = v->as.message->type;
+    const char *name = root ? root : m->name;
+    if (!txenc_name_ok(name, strlen(name)))
+        return wk__fail(e->st, WK_ERR_INVALID, 0, "'%.64s' is not an XML element name", name);
     wk_arena *scratch = wk_arena_new(0);
     if (!scratch) return xmlenc_nomem(e);
     wk_value tree;
     wk_code rc = wk__typed_render(&xmltyped_conv, v, flags, e->max_depth, scratch, &tree, e->st);
-    if (rc == WK_OK) {
-        const wk_message_def *m = v->as.message->type;
-        rc = txenc_message(e, m->name, strlen(m->name), m, &tree, 0);
-    }
+    if (rc == WK_OK) rc = txenc_message(e, name, strlen(name), m, &tree, 0);
     wk_arena_free(scratch);
     return rc;
 }

@@ -74,6 +74,9 @@ typedef struct wk_decode_opts {
 typedef struct wk_encode_opts {
     uint32_t flags;
     uint32_t max_depth;         /* as in wk_decode_opts */
+    /* Typed XML: the root element's name; NULL writes the message's name.
+     * A name that is not an XML name fails with WK_ERR_INVALID. */
+    const char *xml_root;
 } wk_encode_opts;
 
 typedef struct wk_format wk_format;

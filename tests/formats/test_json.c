@@ -281,7 +281,7 @@ static wk_value mk_obj(size_t n, ...)
 static wk_code encode(const wk_value *v, uint32_t flags, uint32_t max_depth, wk_buf *out,
                       wk_status *st)
 {
-    wk_encode_opts opts = {flags, max_depth};
+    wk_encode_opts opts = {.flags = flags, .max_depth = max_depth};
     return wk_encode(json, v, &opts, out, st);
 }
 
@@ -1484,7 +1484,7 @@ static void test_encode_keeps_buffer_on_failure(void **state)
     assert_int_equal(st.code, WK_ERR_UNREPRESENTABLE);
     check_bytes(__FILE__, __LINE__, out.data, out.len, "xyz", 3);
     wk_value deep = nested_lists(4);
-    wk_encode_opts opts = {0, 3};
+    wk_encode_opts opts = {.flags = 0, .max_depth = 3};
     assert_int_equal(wk_encode(json, &deep, &opts, &out, &st), WK_ERR_DEPTH);
     check_bytes(__FILE__, __LINE__, out.data, out.len, "xyz", 3);
     wk_value badstr = mk_list(1, mk_str("\xC0\x80"));

@@ -1145,10 +1145,10 @@ static void test_encode_depth(void **state)
     assert_int_equal(b.len, 4);  /* restored */
     assert_memory_equal(b.data, "keep", 4);
 
-    wk_encode_opts thousand = {0, 1000};
+    wk_encode_opts thousand = {.flags = 0, .max_depth = 1000};
     assert_int_equal(wk_encode(mp(), deep, &thousand, &b, &st), WK_OK);
     b.len = 4;
-    wk_encode_opts five = {0, 5};
+    wk_encode_opts five = {.flags = 0, .max_depth = 5};
     assert_int_equal(wk_encode(mp(), build_nested_lists(a, 5), &five, &b, &st), WK_OK);
     b.len = 4;
     assert_int_equal(wk_encode(mp(), build_nested_lists(a, 6), &five, &b, &st), WK_ERR_DEPTH);
@@ -1156,7 +1156,7 @@ static void test_encode_depth(void **state)
     assert_int_equal(b.len, 4);
 
     /* The deepest limit allowed encodes without recursion; one more level fails. */
-    wk_encode_opts max = {0, WK_MAX_DEPTH_LIMIT};
+    wk_encode_opts max = {.flags = 0, .max_depth = WK_MAX_DEPTH_LIMIT};
     assert_int_equal(wk_encode(mp(), build_nested_lists(a, WK_MAX_DEPTH_LIMIT), &max, &b, &st), WK_OK);
     assert_int_equal(b.len, 4 + WK_MAX_DEPTH_LIMIT);
     b.len = 4;
@@ -1172,7 +1172,7 @@ static void test_encode_depth(void **state)
     assert_int_equal(wk_value_string(a, "name", 4, &inner[0].key), WK_OK);
     wk_value *list = wk_value_list(a, 1, &inner[0].value);
     assert_non_null(wk_value_list(a, 0, &list[0]));
-    wk_encode_opts three = {0, 3};
+    wk_encode_opts three = {.flags = 0, .max_depth = 3};
     assert_int_equal(wk_encode(mp(), &root, &three, &b, &st), WK_ERR_DEPTH);
     assert_string_equal(st.msg, "$[1].name[0]: list nested 4 deep, deeper than the limit of 3");
     wk_buf_destroy(&b);

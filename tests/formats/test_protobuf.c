@@ -287,7 +287,7 @@ static void test_proto3_defaults_absent(void **state)
     ((wk_field_value *)dm->fields)[0] = (wk_field_value){wk_message_field(t, 3), wk_value_int(0)};
     wk_buf none;
     wk_buf_init(&none);
-    wk_encode_opts eo = {WK_ENCODE_EMIT_DEFAULTS, 0};
+    wk_encode_opts eo = {.flags = WK_ENCODE_EMIT_DEFAULTS, .max_depth = 0};
     wk_status st;
     assert_int_equal(wk_encode(pb(), &root, &eo, &none, &st), WK_OK);
     assert_int_equal(none.len, 0);
@@ -836,7 +836,7 @@ static void test_deep_nesting(void **state)
     assert_int_equal(wk_decode(pb(), p, len, &o, a, &v, &st), WK_OK);
     wk_buf out;
     wk_buf_init(&out);
-    wk_encode_opts eo = {0, WK_MAX_DEPTH_LIMIT};
+    wk_encode_opts eo = {.flags = 0, .max_depth = WK_MAX_DEPTH_LIMIT};
     assert_int_equal(wk_encode(pb(), v, &eo, &out, &st), WK_OK);
     assert_int_equal(out.len, len);
     assert_memory_equal(out.data, p, len);

@@ -554,7 +554,7 @@ static void test_encode_dispatch_appends(void **state)
     wk_buf out;
     wk_buf_init(&out);
     assert_int_equal(wk_buf_append(&out, "head:", 5), WK_OK);
-    wk_encode_opts opts = {WK_ENCODE_PRETTY, 0};
+    wk_encode_opts opts = {.flags = WK_ENCODE_PRETTY, .max_depth = 0};
     wk_status st;
     dirty_status(&st);
     wk_value v = wk_value_int(1);

@@ -184,6 +184,30 @@ static void test_encoding_forms(void **state)
     free(got);
 }
 
+/* The root element's name can be chosen; any root name reads back. */
+static void test_xml_root(void **state)
+{
+    (void)state;
+    const char *in = "{\"fInt32\": 4}";
+    const wk_value *v = tf_decode(tf_json, in, strlen(in), 0);
+    wk_buf b;
+    wk_buf_init(&b);
+    wk_status st;
+    wk_encode_opts o = {.xml_root = "order-v1"};
+    assert_int_equal(wk_encode(tx_xml, v, &o, &b, &st), WK_OK);
+    const char want[] = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<order-v1><f_int32>4</f_int32></order-v1>";
+    assert_int_equal(b.len, sizeof want - 1);
+    assert_memory_equal(b.data, want, sizeof want - 1);
+    assert_true(wk_value_equal(v, tx_xml_in(want, 0)));
+    /* Not an XML name: refused, the buffer as it was. */
+    wk_buf_clear(&b);
+    o.xml_root = "1st";
+    assert_int_equal(wk_encode(tx_xml, v, &o, &b, &st), WK_ERR_INVALID);
+    assert_string_equal(st.msg, "'1st' is not an XML element name");
+    assert_int_equal(b.len, 0);
+    wk_buf_destroy(&b);
+}
+
 /* ---- what is read ---- */
 
 static void test_input_forms(void **state)
@@ -311,6 +335,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, tf_setup, tf_teardown)
+        T(test_xml_root),
         T(test_golden),
         T(test_round_trips),
         T(test_encoding_forms),

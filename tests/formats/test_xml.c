@@ -224,7 +224,7 @@ static const wk_value *decode_with(const char *file, int line, const wk_format *
 static void encode_with(const char *file, int line, const wk_format *f, const wk_value *v,
                         uint32_t flags, wk_buf *out)
 {
-    wk_encode_opts opts = {flags, 0};
+    wk_encode_opts opts = {.flags = flags, .max_depth = 0};
     wk_status st;
     wk_buf_clear(out);
     wk_code rc = wk_encode(f, v, &opts, out, &st);
@@ -834,7 +834,7 @@ static void test_encode_failures(void **state)
     assert_int_equal(out.len, 4);
     /* Depth: 3 levels pass a limit of 3, 4 do not. */
     wk_value three = mk_list(1, mk_list(1, mk_list(0)));
-    wk_encode_opts opts = {0, 3};
+    wk_encode_opts opts = {.flags = 0, .max_depth = 3};
     assert_int_equal(wk_encode(xml, &three, &opts, &out, &st), WK_OK);
     out.len = 4;
     wk_value four = mk_list(1, three);
