@@ -168,27 +168,6 @@ static uint32_t jsondec_hex4(const uint8_t *p)
     return cp;
 }
 
-static size_t jsondec_put_utf8(uint8_t *out, uint32_t cp)
-{
-    if (cp < 0x80) { out[0] = (uint8_t)cp; return 1; }
-    if (cp < 0x800) {
-        out[0] = (uint8_t)(0xC0 | cp >> 6);
-        out[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (uint8_t)(0xE0 | cp >> 12);
-        out[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (uint8_t)(0xF0 | cp >> 18);
-    out[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /*
  * A string token yajl has lexed, as the raw text between its quotes: it
  * ends just before the token end, and its opening quote is the nearest
@@ -277,7 +256,7 @@ static int jsondec_string_value(jsondec *d, const unsigned char *s, size_t len, 
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return jsondec_fail(d, WK_ERR_UTF8, esc_at, "lone low surrogate escape in string");
         }
-        o += jsondec_put_utf8(out + o, cp);
+        o += wk__utf8_put(out + o, cp);
     }
     out[o] = '\0';
     wk__arena_trim(d->arena, out, raw_len + 1, o + 1);

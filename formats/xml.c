@@ -557,28 +557,6 @@ static long xmldec_hex4(const char *p)
     return cp;
 }
 
-static size_t xmldec_put_utf8(char *out, uint32_t cp)
-{
-    uint8_t *o = (uint8_t *)out;
-    if (cp < 0x80) { o[0] = (uint8_t)cp; return 1; }
-    if (cp < 0x800) {
-        o[0] = (uint8_t)(0xC0 | cp >> 6);
-        o[1] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        o[0] = (uint8_t)(0xE0 | cp >> 12);
-        o[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-        o[2] = (uint8_t)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    o[0] = (uint8_t)(0xF0 | cp >> 18);
-    o[1] = (uint8_t)(0x80 | ((cp >> 12) & 0x3F));
-    o[2] = (uint8_t)(0x80 | ((cp >> 6) & 0x3F));
-    o[3] = (uint8_t)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 /*
  * Text with JSON escapes (escaped="true"), decoded into the arena. The
  * result is never longer than the text. Returns WK_OK, WK_ERR_TYPE for a
@@ -625,7 +603,7 @@ static wk_code xmldec_unescape(xmldec *d, const char *s, size_t n, wk_value *out
             snprintf(why, whycap, "escaped text holds a lone low surrogate \\u%04lX", cp);
             return WK_ERR_UTF8;
         }
-        len += xmldec_put_utf8(o + len, (uint32_t)cp);
+        len += wk__utf8_put((uint8_t *)(o + len), (uint32_t)cp);
     }
     o[len] = '\0';
     wk__arena_trim(d->arena, o, n + 1, len + 1);

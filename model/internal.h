@@ -123,6 +123,9 @@ void wk__path_format(const wk__path *frames, size_t depth, char *out, size_t cap
 /* Length of the longest valid UTF-8 prefix of s[0..len): len when all is valid. */
 size_t wk__utf8_valid_prefix(const uint8_t *s, size_t len);
 
+/* Writes code point cp (at most U+10FFFF, not a surrogate) as UTF-8; returns 1 to 4. */
+size_t wk__utf8_put(uint8_t *out, uint32_t cp);
+
 /* ---- base64 (RFC 4648) ---- */
 
 static inline size_t wk__base64_len(size_t n) { return (n + 2) / 3 * 4; }

@@ -651,9 +651,27 @@ static void test_base64_random_round_trips(void **state)
     }
 }
 
+/* wk__utf8_put writes each boundary code point as the validator reads it back. */
+static void test_utf8_put(void **state)
+{
+    (void)state;
+    static const struct { uint32_t cp; const char *bytes; size_t n; } cases[] = {
+        {0x00, "\x00", 1}, {0x7F, "\x7F", 1}, {0x80, "\xC2\x80", 2}, {0x7FF, "\xDF\xBF", 2},
+        {0x800, "\xE0\xA0\x80", 3}, {0xFFFF, "\xEF\xBF\xBF", 3}, {0x10000, "\xF0\x90\x80\x80", 4},
+        {0x10FFFF, "\xF4\x8F\xBF\xBF", 4}, {0x20AC, "\xE2\x82\xAC", 3}, {0x1F600, "\xF0\x9F\x98\x80", 4},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t out[4];
+        assert_int_equal(wk__utf8_put(out, cases[i].cp), cases[i].n);
+        assert_memory_equal(out, cases[i].bytes, cases[i].n);
+        assert_int_equal(wk__utf8_valid_prefix(out, cases[i].n), cases[i].n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_put),
         cmocka_unit_test(test_utf8_empty_and_ascii),
         cmocka_unit_test(test_utf8_valid_sequences),
         cmocka_unit_test(test_utf8_overlong),
