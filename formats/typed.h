@@ -91,6 +91,21 @@ wk_code wk__typed_render(const wk__typed_conv *c, const wk_value *v, uint32_t fl
  */
 void wk__typed_path(const wk__path *frames, size_t depth, char *out, size_t cap);
 
+/*
+ * The path stack both typed passes keep: fail records "PATH: message" in st
+ * (when not NULL) and returns code; push opens a frame, failing with
+ * WK_ERR_DEPTH past max_depth or WK_ERR_NOMEM when the stack cannot grow.
+ */
+typedef struct wk__typed_stack {
+    wk__path *frames;
+    size_t depth, cap;
+    uint32_t max_depth;
+    wk_status *st;
+} wk__typed_stack;
+
+wk_code wk__typed_vfail(const wk__typed_stack *s, wk_code code, const char *fmt, va_list ap);
+wk_code wk__typed_push(wk__typed_stack *s, const wk_value *container, size_t index);
+
 /* "int32", "sint64", ...: a field type's .proto keyword (schema/ is not needed for it). */
 const char *wk__typed_type_name(wk_field_type type);
 

@@ -39,15 +39,12 @@
 typedef struct tapply {
     const wk__typed_conv *c;
     uint32_t flags;
-    uint32_t max_depth;
     wk_arena *a;
-    wk__path *frames;
-    size_t depth, cap;
+    wk__typed_stack path;         /* where in the value the pass is, for errors */
     uint32_t nesting;
     bool at_key;
     const wk_message_def *root;   /* the type decoded: Any's type URLs resolve in its schema */
     const wk_value *any_map;      /* the map of an Any being read: its "@type" is no field */
-    wk_status *st;
 } tapply;
 
 /* ---- errors ---- */
@@ -81,32 +78,18 @@ static const char *tapply_kind(const tapply *t, const wk_value *v)
 
 static WK__PRINTF(3, 4) wk_code tapply_fail(tapply *t, wk_code code, const char *fmt, ...)
 {
-    if (!t->st) return code;
-    char path[160];
-    char detail[WK_STATUS_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    wk_code rc = wk__typed_vfail(&t->path, code, fmt, ap);
     va_end(ap);
-    wk__typed_path(t->frames, t->depth, path, sizeof path);
-    return wk__fail(t->st, code, 0, "%s: %s", path, detail);
+    return rc;
 }
 
 static wk_code tapply_nomem(tapply *t) { return tapply_fail(t, WK_ERR_NOMEM, "out of memory"); }
 
 static wk_code tapply_push(tapply *t, const wk_value *container, size_t index)
 {
-    if (t->depth >= t->max_depth)
-        return tapply_fail(t, WK_ERR_DEPTH, "nesting deeper than the limit of %u", (unsigned)t->max_depth);
-    if (t->depth == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        wk__path *f = realloc(t->frames, cap * sizeof *f);
-        if (!f) return wk__fail(t->st, WK_ERR_NOMEM, 0, "out of memory");
-        t->frames = f;
-        t->cap = cap;
-    }
-    t->frames[t->depth++] = (wk__path){container, index};
-    return WK_OK;
+    return wk__typed_push(&t->path, container, index);
 }
 
 /* ---- lookups (the schema's own are not needed: a hint makes in-order members cheap) ---- */
@@ -384,7 +367,7 @@ static wk_code tapply_list(tapply *t, const wk_field_def *f, const wk_value *in,
             return tapply_fail(t, WK_ERR_TYPE, "null is not allowed as an element of a repeated field");
         rc = tapply_single(t, f, item, &items[i]);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     return WK_OK;
 }
@@ -432,7 +415,7 @@ static wk_code tapply_map(tapply *t, const wk_field_def *f, const wk_value *in, 
             return tapply_fail(t, WK_ERR_TYPE, "null is not allowed as a map value");
         rc = tapply_single(t, vf, &m->value, &members[i].value);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     return WK_OK;
 }
@@ -505,7 +488,7 @@ static wk_code tapply_struct(tapply *t, const wk_message_def *type, const wk_val
         members[i].key = in->as.members[i].key;
         rc = tapply_value_wkt(t, value_type, &in->as.members[i].value, &members[i].value);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     uint32_t one = 1;
     return tapply_make(t, type, &one, &map, 1, out);
@@ -525,7 +508,7 @@ static wk_code tapply_list_value(tapply *t, const wk_message_def *type, const wk
         if (rc != WK_OK) return rc;
         rc = tapply_value_wkt(t, vf->message, &in->as.items[i], &items[i]);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     uint32_t one = 1;
     return tapply_make(t, type, &one, &list, 1, out);
@@ -535,7 +518,7 @@ static wk_code tapply_list_value(tapply *t, const wk_message_def *type, const wk
 static wk_code tapply_value_wkt(tapply *t, const wk_message_def *type, const wk_value *in,
                                 wk_value *out)
 {
-    if (++t->nesting > TAPPLY_MAX_NESTING || t->nesting > t->max_depth)
+    if (++t->nesting > TAPPLY_MAX_NESTING || t->nesting > t->path.max_depth)
         return tapply_fail(t, WK_ERR_DEPTH, "messages nested deeper than the limit");
     uint32_t number;
     wk_value v;
@@ -683,7 +666,7 @@ static wk_code tapply_any(tapply *t, const wk_message_def *type, const wk_value 
                            url->as.str);
     const wk_format *pb = wk_format_find("protobuf");
     if (!pb) return tapply_fail(t, WK_ERR_UNSUPPORTED, "google.protobuf.Any needs the protobuf format");
-    t->depth--;
+    t->path.depth--;
 
     wk_value payload;
     wk__wkt kind = wk__wkt_of(payload_type);
@@ -695,7 +678,7 @@ static wk_code tapply_any(tapply *t, const wk_message_def *type, const wk_value 
         } else {
             if ((rc = tapply_push(t, in, vi)) != WK_OK) return rc;
             rc = tapply_message(t, payload_type, &in->as.members[vi].value, &payload);
-            if (rc == WK_OK) t->depth--;
+            if (rc == WK_OK) t->path.depth--;
         }
     } else {
         const wk_value *saved = t->any_map;
@@ -762,7 +745,7 @@ static wk_code tapply_message(tapply *t, const wk_message_def *type, const wk_va
         return tapply_fail(t, WK_ERR_TYPE, "expected %s for %s, got %s",
                            t->c->json_names ? "an object" : "a map", type->full_name,
                            tapply_kind(t, in));
-    if (++t->nesting > TAPPLY_MAX_NESTING || t->nesting > t->max_depth)
+    if (++t->nesting > TAPPLY_MAX_NESTING || t->nesting > t->path.max_depth)
         return tapply_fail(t, WK_ERR_DEPTH, "messages nested deeper than the limit");
 
     /*
@@ -800,7 +783,7 @@ static wk_code tapply_message(tapply *t, const wk_message_def *type, const wk_va
         const wk_field_def *f = tapply_field_by_key(t, type, &mem->key, &hint);
         if (!f && in == t->any_map && mem->key.kind == WK_STRING && mem->key.len == 5 &&
             memcmp(mem->key.as.str, "@type", 5) == 0) {
-            t->depth--;
+            t->path.depth--;
             continue;
         }
         if (!f) {
@@ -822,7 +805,7 @@ static wk_code tapply_message(tapply *t, const wk_message_def *type, const wk_va
                 }
                 unknown[nunknown++] = *mem;
             }
-            t->depth--;
+            t->path.depth--;
             continue;
         }
         size_t idx = (size_t)(f - type->fields);
@@ -855,7 +838,7 @@ static wk_code tapply_message(tapply *t, const wk_message_def *type, const wk_va
             fields[count].value = value;
             count++;
         }
-        t->depth--;
+        t->path.depth--;
     }
 
     /* Field-number order: an insertion sort, for members that came out of order. */
@@ -882,9 +865,9 @@ wk_code wk__typed_apply(const wk__typed_conv *c, const wk_value *tree, const wk_
     tapply t = {0};
     t.c = c;
     t.flags = flags;
-    t.max_depth = wk__depth_limit(max_depth);
+    t.path.max_depth = wk__depth_limit(max_depth);
     t.a = a;
-    t.st = st;
+    t.path.st = st;
     t.root = type;
     where->frames = NULL;
     where->depth = 0;
@@ -892,12 +875,12 @@ wk_code wk__typed_apply(const wk__typed_conv *c, const wk_value *tree, const wk_
     wk_value *result = wk__arena_alloc(a, sizeof *result);
     wk_code rc = result ? tapply_message(&t, type, tree, result) : wk__fail(st, WK_ERR_NOMEM, 0, "$: out of memory");
     if (rc == WK_OK) {
-        free(t.frames);
+        free(t.path.frames);
         *out = result;
         return WK_OK;
     }
-    where->frames = t.frames;
-    where->depth = t.depth;
+    where->frames = t.path.frames;
+    where->depth = t.path.depth;
     where->at_key = t.at_key;
     return rc;
 }

@@ -5,6 +5,7 @@
 #include "typed.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 void wk__typed_path(const wk__path *frames, size_t depth, char *out, size_t cap)
 {
@@ -46,4 +47,38 @@ const char *wk__typed_type_name(wk_field_type type)
         "sint32", "sint64",
     };
     return (unsigned)type < sizeof names / sizeof names[0] ? names[type] : "?";
+}
+
+wk_code wk__typed_vfail(const wk__typed_stack *s, wk_code code, const char *fmt, va_list ap)
+{
+    if (!s->st) return code;
+    char path[160];
+    char detail[WK_STATUS_MSG_MAX];
+    vsnprintf(detail, sizeof detail, fmt, ap);
+    wk__typed_path(s->frames, s->depth, path, sizeof path);
+    return wk__fail(s->st, code, 0, "%s: %s", path, detail);
+}
+
+static WK__PRINTF(3, 4) wk_code typed_fail(const wk__typed_stack *s, wk_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    wk_code rc = wk__typed_vfail(s, code, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+wk_code wk__typed_push(wk__typed_stack *s, const wk_value *container, size_t index)
+{
+    if (s->depth >= s->max_depth)
+        return typed_fail(s, WK_ERR_DEPTH, "nesting deeper than the limit of %u", (unsigned)s->max_depth);
+    if (s->depth == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        wk__path *f = realloc(s->frames, cap * sizeof *f);
+        if (!f) return wk__fail(s->st, WK_ERR_NOMEM, 0, "out of memory");
+        s->frames = f;
+        s->cap = cap;
+    }
+    s->frames[s->depth++] = (wk__path){container, index};
+    return WK_OK;
 }

@@ -23,43 +23,26 @@
 typedef struct trender {
     const wk__typed_conv *c;
     uint32_t flags;
-    uint32_t max_depth;
     wk_arena *a;
-    wk__path *frames;
-    size_t depth, cap;
+    wk__typed_stack path;         /* where in the value the pass is, for errors */
     uint32_t nesting;
     const wk_message_def *root;   /* the first message type rendered: Any's type URLs resolve in its schema */
-    wk_status *st;
 } trender;
 
 static WK__PRINTF(3, 4) wk_code trender_fail(trender *t, wk_code code, const char *fmt, ...)
 {
-    if (!t->st) return code;
-    char path[160];
-    char detail[WK_STATUS_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(detail, sizeof detail, fmt, ap);
+    wk_code rc = wk__typed_vfail(&t->path, code, fmt, ap);
     va_end(ap);
-    wk__typed_path(t->frames, t->depth, path, sizeof path);
-    return wk__fail(t->st, code, 0, "%s: %s", path, detail);
+    return rc;
 }
 
 static wk_code trender_nomem(trender *t) { return trender_fail(t, WK_ERR_NOMEM, "out of memory"); }
 
 static wk_code trender_push(trender *t, const wk_value *container, size_t index)
 {
-    if (t->depth >= t->max_depth)
-        return trender_fail(t, WK_ERR_DEPTH, "nesting deeper than the limit of %u", (unsigned)t->max_depth);
-    if (t->depth == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        wk__path *f = realloc(t->frames, cap * sizeof *f);
-        if (!f) return wk__fail(t->st, WK_ERR_NOMEM, 0, "out of memory");
-        t->frames = f;
-        t->cap = cap;
-    }
-    t->frames[t->depth++] = (wk__path){container, index};
-    return WK_OK;
+    return wk__typed_push(&t->path, container, index);
 }
 
 static const wk_field_def *trender_field_def(const wk_message_def *m, uint32_t number)
@@ -233,7 +216,7 @@ static wk_code trender_field(trender *t, const wk_field_def *f, const wk_value *
             if (rc != WK_OK) return rc;
             rc = trender_single(t, vf, &v->as.members[i].value, &members[i].value);
             if (rc != WK_OK) return rc;
-            t->depth--;
+            t->path.depth--;
         }
         return WK_OK;
     }
@@ -246,7 +229,7 @@ static wk_code trender_field(trender *t, const wk_field_def *f, const wk_value *
         if (rc != WK_OK) return rc;
         rc = trender_single(t, f, &v->as.items[i], &items[i]);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     return WK_OK;
 }
@@ -273,7 +256,7 @@ static wk_code trender_struct(trender *t, const wk_message *m, wk_value *out)
         if (rc != WK_OK) return rc;
         rc = trender_wkt_value(t, &fields->as.members[i].value, &members[i].value);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     return WK_OK;
 }
@@ -289,7 +272,7 @@ static wk_code trender_list_value(trender *t, const wk_message *m, wk_value *out
         if (rc != WK_OK) return rc;
         rc = trender_wkt_value(t, &values->as.items[i], &items[i]);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
     }
     return WK_OK;
 }
@@ -300,7 +283,7 @@ static wk_code trender_wkt_value(trender *t, const wk_value *v, wk_value *out)
     if (v->kind != WK_MESSAGE)
         return trender_fail(t, WK_ERR_TYPE, "a google.protobuf.Value field holds a value of kind %s",
                             trender_kind(v));
-    if (++t->nesting > TRENDER_MAX_NESTING || t->nesting > t->max_depth)
+    if (++t->nesting > TRENDER_MAX_NESTING || t->nesting > t->path.max_depth)
         return trender_fail(t, WK_ERR_DEPTH, "messages nested deeper than the limit");
     const wk_message *m = v->as.message;
     wk_code rc = WK_OK;
@@ -361,7 +344,7 @@ static wk_code trender_any(trender *t, const wk_message *m, wk_value *out)
     if (!pb) return trender_fail(t, WK_ERR_UNSUPPORTED, "google.protobuf.Any needs the protobuf format");
     wk_decode_opts o = {0};
     o.type = payload_type;
-    o.max_depth = t->max_depth;
+    o.max_depth = t->path.max_depth;
     const wk_value *payload;
     wk_status pst;
     wk_code rc = wk_decode(pb, bytes && bytes->len ? bytes->as.str : "", bytes ? bytes->len : 0, &o,
@@ -478,7 +461,7 @@ static wk_code trender_message(trender *t, const wk_value *v, wk_value *out)
         wk_code rc = trender_wkt(t, kind, m, out);
         if (rc != TRENDER_NOT_SPECIAL) return rc;
     }
-    if (++t->nesting > TRENDER_MAX_NESTING || t->nesting > t->max_depth)
+    if (++t->nesting > TRENDER_MAX_NESTING || t->nesting > t->path.max_depth)
         return trender_fail(t, WK_ERR_DEPTH, "messages nested deeper than the limit");
 
     /* Count the members: the fields present, the defaults to emit, the unknown fields kept. */
@@ -508,7 +491,7 @@ static wk_code trender_message(trender *t, const wk_value *v, wk_value *out)
         rc = present ? trender_field(t, m->fields[j].field, &m->fields[j].value, &members[at].value)
                      : trender_default(t, f, &members[at].value);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
         at++;
     }
     for (uint32_t i = 0; i < m->unknown_count; i++) {
@@ -519,7 +502,7 @@ static wk_code trender_message(trender *t, const wk_value *v, wk_value *out)
         if (rc != WK_OK) return rc;
         rc = trender_value(t, &u->value, &members[at].value);
         if (rc != WK_OK) return rc;
-        t->depth--;
+        t->path.depth--;
         at++;
     }
     t->nesting--;
@@ -538,7 +521,7 @@ static wk_code trender_value(trender *t, const wk_value *v, wk_value *out)
             if (rc != WK_OK) return rc;
             rc = trender_value(t, &v->as.items[i], &items[i]);
             if (rc != WK_OK) return rc;
-            t->depth--;
+            t->path.depth--;
         }
         return WK_OK;
     }
@@ -551,7 +534,7 @@ static wk_code trender_value(trender *t, const wk_value *v, wk_value *out)
             if (rc != WK_OK) return rc;
             rc = trender_value(t, &v->as.members[i].value, &members[i].value);
             if (rc != WK_OK) return rc;
-            t->depth--;
+            t->path.depth--;
         }
         return WK_OK;
     }
@@ -565,10 +548,10 @@ wk_code wk__typed_render(const wk__typed_conv *c, const wk_value *v, uint32_t fl
     trender t = {0};
     t.c = c;
     t.flags = flags;
-    t.max_depth = wk__depth_limit(max_depth);
+    t.path.max_depth = wk__depth_limit(max_depth);
     t.a = a;
-    t.st = st;
+    t.path.st = st;
     wk_code rc = trender_value(&t, v, out);
-    free(t.frames);
+    free(t.path.frames);
     return rc;
 }
