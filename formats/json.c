@@ -674,7 +674,7 @@ typedef struct jsonenc {
     wk__path path[JSONENC_PATH_MAX];
 } jsonenc;
 
-static wk_code jsonenc_fail(jsonenc *e, uint32_t depth, wk_code code, const char *what)
+static WK__NOINLINE wk_code jsonenc_fail(jsonenc *e, uint32_t depth, wk_code code, const char *what)
 {
     char where[160];
     wk__path_format(e->path, depth < JSONENC_PATH_MAX ? depth : JSONENC_PATH_MAX, where,
@@ -715,7 +715,7 @@ static inline bool jsonenc_word_needs_escape(uint64_t w)
     return (t & highs) != 0;
 }
 
-static wk_code jsonenc_string(jsonenc *e, const char *str, size_t len, uint32_t depth)
+static WK__NOINLINE wk_code jsonenc_string(jsonenc *e, const char *str, size_t len, uint32_t depth)
 {
     const uint8_t *s = (const uint8_t *)str;
     size_t valid = wk__utf8_valid_prefix(s, len);
@@ -768,7 +768,7 @@ static wk_code jsonenc_string(jsonenc *e, const char *str, size_t len, uint32_t 
     return WK_OK;
 }
 
-static wk_code jsonenc_base64(jsonenc *e, const char *data, size_t len)
+static WK__NOINLINE wk_code jsonenc_base64(jsonenc *e, const char *data, size_t len)
 {
     size_t n = wk__base64_len(len);
     if (jsonenc_reserve(e, n + 2) != WK_OK) return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
@@ -849,7 +849,7 @@ static bool jsonenc_timestamp(const uint8_t *p, size_t n, char *out, size_t cap)
 static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth);
 
 /* {"$ext":{"type":T,"data":"<base64>"}}, with "timestamp" added for type -1. */
-static wk_code jsonenc_ext(jsonenc *e, const wk_value *v)
+static WK__NOINLINE wk_code jsonenc_ext(jsonenc *e, const wk_value *v)
 {
     char head[64];
     int n = snprintf(head, sizeof head, "{\"$ext\":{\"type\":%d,\"data\":", (int)v->ext_type);
@@ -872,7 +872,7 @@ static wk_code jsonenc_ext(jsonenc *e, const wk_value *v)
 }
 
 /* A map key that is not a string: its compact JSON text, as a string. */
-static wk_code jsonenc_key(jsonenc *e, const wk_value *k, uint32_t depth)
+static WK__NOINLINE wk_code jsonenc_key(jsonenc *e, const wk_value *k, uint32_t depth)
 {
     if (k->kind == WK_STRING) return jsonenc_string(e, k->as.str, k->len, depth);
     if (k->kind == WK_BYTES) return jsonenc_base64(e, k->as.str, k->len);
@@ -910,10 +910,32 @@ static wk_code jsonenc_typed(jsonenc *e, const wk_value *v, uint32_t depth)
     return rc;
 }
 
+/*
+ * A number, formatted straight into the output buffer: no local buffer,
+ * so that jsonenc_value's frame, which recursion repeats once per level of
+ * nesting (up to WK_MAX_DEPTH_LIMIT), stays small.
+ */
+static inline wk_code jsonenc_number(jsonenc *e, const wk_value *v, uint32_t depth)
+{
+    if (v->kind == WK_DOUBLE) {
+        if (v->as.d != v->as.d)
+            return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "JSON has no NaN");
+        if (v->as.d - v->as.d != 0)
+            return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "JSON has no infinity");
+    }
+    if (jsonenc_reserve(e, WK__DOUBLE_MAX_CHARS) != WK_OK)
+        return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
+    char *at = (char *)e->out->data + e->out->len;
+    if (v->kind == WK_INT) e->out->len += wk__format_int64(v->as.i, at);
+    else if (v->kind == WK_UINT) e->out->len += wk__format_uint64(v->as.u, at);
+    /* A float field's value, marked by the typed layer: its float32 text. */
+    else if (WK__UNLIKELY(v->reserved == WK__DOUBLE_AS_FLOAT32)) e->out->len += wk__format_float32((float)v->as.d, at);
+    else e->out->len += wk__format_double(v->as.d, at);
+    return WK_OK;
+}
+
 static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
 {
-    char num[WK__DOUBLE_MAX_CHARS];
-    size_t n;
     switch ((wk_kind)v->kind) {
     case WK_NULL:
         if (jsonenc_reserve(e, 4) != WK_OK) goto nomem;
@@ -925,20 +947,9 @@ static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
         else jsonenc_put(e, "false", 5);
         return WK_OK;
     case WK_INT:
-        n = wk__format_int64(v->as.i, num);
-        goto put_number;
     case WK_UINT:
-        n = wk__format_uint64(v->as.u, num);
-        goto put_number;
     case WK_DOUBLE:
-        if (v->as.d != v->as.d)
-            return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "JSON has no NaN");
-        if (v->as.d - v->as.d != 0)
-            return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE, "JSON has no infinity");
-        /* A float field's value, marked by the typed layer: its float32 text. */
-        if (WK__UNLIKELY(v->reserved == WK__DOUBLE_AS_FLOAT32)) n = wk__format_float32((float)v->as.d, num);
-        else n = wk__format_double(v->as.d, num);
-        goto put_number;
+        return jsonenc_number(e, v, depth);
     case WK_STRING:
         return jsonenc_string(e, v->as.str, v->len, depth);
     case WK_BYTES:
@@ -984,10 +995,6 @@ static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
     e->out->data[e->out->len++] = is_map ? '}' : ']';
     return WK_OK;
 
-put_number:
-    if (jsonenc_reserve(e, n) != WK_OK) goto nomem;
-    jsonenc_put(e, num, n);
-    return WK_OK;
 nomem:
     return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
 }

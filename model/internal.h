@@ -13,7 +13,9 @@
 #  define WK__LIKELY(x) __builtin_expect(!!(x), 1)
 #  define WK__UNLIKELY(x) __builtin_expect(!!(x), 0)
 #  define WK__PRINTF(f, a) __attribute__((format(printf, f, a)))
+#  define WK__NOINLINE __attribute__((noinline))
 #else
+#  define WK__NOINLINE
 #  define WK__LIKELY(x) (x)
 #  define WK__UNLIKELY(x) (x)
 #  define WK__PRINTF(f, a)
