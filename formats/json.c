@@ -881,6 +881,22 @@ static WK__NOINLINE wk_code jsonenc_key(jsonenc *e, const wk_value *k, uint32_t 
     if (k->kind == WK_LIST || k->kind == WK_MAP || k->kind == WK_MESSAGE)
         return jsonenc_fail(e, depth, WK_ERR_UNREPRESENTABLE,
                             "a map key that is a list or map has no JSON form");
+    if (k->kind != WK_EXT) {
+        /* A number, boolean or null writes plain ASCII that needs no
+         * escape: write it where the key goes and quote it in place. */
+        size_t mark = e->out->len;
+        wk_code rc = jsonenc_value(e, k, depth);
+        if (rc != WK_OK) return rc;
+        if (jsonenc_reserve(e, 2) != WK_OK) return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
+        uint8_t *at = e->out->data + mark;
+        size_t n = e->out->len - mark;
+        memmove(at + 1, at, n);
+        at[0] = '"';
+        at[n + 1] = '"';
+        e->out->len += 2;
+        return WK_OK;
+    }
+    /* An extension's JSON text has quotes of its own: written aside, then escaped as a string. */
     wk_buf tmp;
     wk_buf_init(&tmp);
     jsonenc sub = *e;
