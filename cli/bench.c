@@ -11,6 +11,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "cli.h"
 #include "bench.h"
+#include "manifest.h"
 #include "stream.h"
 
 #include <dirent.h>
@@ -470,6 +471,7 @@ static int bench_entry_run(const bench_config *cfg, bench_entry *e, bench_progre
         typed = *cfg;
         typed.settings.dopts.type = type;
         cfg = &typed;
+        snprintf(e->type, sizeof e->type, "%s", type->full_name);
     } else {
         rc = bench_read_messages(cfg, e, &in, arena, &msgs, progress);
         if (rc != CLI_OK) goto done;
@@ -512,7 +514,9 @@ static void bench_help(FILE *out)
           "  --min-time S          measuring time per cell in seconds (default 0.2)\n"
           "  --max-depth N         nesting limit for decoding (default 512)\n"
           "  -s, --schema FILE     typed messages of a .proto schema, in every format\n"
-          "                        (Protocol Buffers needs one)\n"
+          "                        (Protocol Buffers needs one). Without -s, a folder's\n"
+          "                        corpus.txt may name the schema and each file's type\n"
+          "                        (see corpus/README.md)\n"
           "  -m, --message TYPE    the message type (default: the file's only one)\n"
           "  -I DIR                a folder to search for the schema's imports\n"
           "  --dataset             each file is a Google protobuf benchmark dataset (a\n"
@@ -606,6 +610,102 @@ static int bench_load(const char *path, bench_result *r)
     return rc;
 }
 
+/* ---- corpus folders that name their schema (corpus.txt, see manifest.h) ---- */
+
+typedef struct bench_folder {
+    char *dir;                 /* the folder the rest describes; NULL before the first */
+    bool bad;                  /* its manifest or schema failed (reported once) */
+    cli_manifest manifest;
+    wk_schema *schema;
+} bench_folder;
+
+static void bench_folder_free(bench_folder *c)
+{
+    free(c->dir);
+    cli_manifest_free(&c->manifest);
+    wk_schema_free(c->schema);
+    memset(c, 0, sizeof *c);
+}
+
+/* dir + "/" + name, malloc'd; NULL when out of memory. */
+static char *bench_join(const char *dir, size_t dir_len, const char *name)
+{
+    size_t n = dir_len + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%.*s/%s", (int)dir_len, dir, name);
+    return p;
+}
+
+/* Reads the folder's corpus.txt, when there is one, and loads the schema it names. */
+static int bench_folder_load(bench_folder *c, const char *dir, size_t dir_len)
+{
+    char *path = bench_join(dir, dir_len, CLI_MANIFEST_NAME);
+    if (!path) return CLI_IO;
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        free(path);
+        return CLI_OK;
+    }
+    wk_buf text;
+    wk_buf_init(&text);
+    int rc = cli_read_file(path, &text);
+    unsigned line;
+    char why[256];
+    if (rc == CLI_OK && !cli_manifest_parse((const char *)text.data, text.len, &c->manifest, &line, why, sizeof why)) {
+        if (line)
+            fprintf(stderr, "%s:%u: error: %s\n", cli_display_name(path), line, why);
+        else
+            fprintf(stderr, "%s: error: %s\n", cli_display_name(path), why);
+        rc = CLI_DATA;
+    }
+    wk_buf_destroy(&text);
+    if (rc == CLI_OK && c->manifest.schema) {
+        char *schema = bench_join(dir, dir_len, c->manifest.schema);
+        char *inc[CLI_MANIFEST_MAX_INCLUDES] = {0};
+        size_t ninc = c->manifest.include_count;
+        for (size_t i = 0; i < ninc; i++) inc[i] = bench_join(dir, dir_len, c->manifest.includes[i]);
+        bool ok = schema != NULL;
+        for (size_t i = 0; i < ninc; i++) ok &= inc[i] != NULL;
+        rc = ok ? cli_open_schema(schema, (const char *const *)inc, ninc, &c->schema) : CLI_IO;
+        free(schema);
+        for (size_t i = 0; i < ninc; i++) free(inc[i]);
+    }
+    free(path);
+    return rc;
+}
+
+/*
+ * The message type a file's folder names for it, or NULL (*type) when the
+ * folder has no corpus.txt or no line for the file. The folder's manifest
+ * and schema are kept in c while the files of one folder follow each other.
+ */
+static int bench_folder_type(bench_folder *c, const char *path, const wk_message_def **type)
+{
+    *type = NULL;
+    const char *slash = strrchr(path, '/');
+    const char *dir = slash ? path : ".";
+    size_t dir_len = slash ? (size_t)(slash - path) : 1;
+    if (slash && dir_len == 0) dir_len = 1;   /* a file in "/" */
+    if (!c->dir || strlen(c->dir) != dir_len || memcmp(c->dir, dir, dir_len) != 0) {
+        bench_folder_free(c);
+        c->dir = malloc(dir_len + 1);
+        if (!c->dir) return CLI_IO;
+        memcpy(c->dir, dir, dir_len);
+        c->dir[dir_len] = '\0';
+        c->bad = bench_folder_load(c, dir, dir_len) != CLI_OK;
+    }
+    if (c->bad) return CLI_DATA;
+    const char *name = cli_manifest_type_of(&c->manifest, slash ? slash + 1 : path);
+    if (!name) return CLI_OK;
+    *type = wk_schema_message(c->schema, name);
+    if (!*type) {
+        fprintf(stderr, "%s/%s: error: no message '%s' in %s\n", cli_display_name(c->dir), CLI_MANIFEST_NAME, name,
+                c->manifest.schema);
+        return CLI_DATA;
+    }
+    return CLI_OK;
+}
+
 static int bench_measure_all(const bench_config *cfg, const bench_paths *inputs, bench_result *r)
 {
     r->entries = calloc(inputs->count, sizeof *r->entries);
@@ -621,6 +721,7 @@ static int bench_measure_all(const bench_config *cfg, const bench_paths *inputs,
     settings.progress_ctx = &progress;
     bench_config run = *cfg;
     run.settings = settings;
+    bench_folder folder = {0};
     int rc = CLI_OK;
     for (size_t i = 0; i < inputs->count; i++) {
         bench_entry *e = &r->entries[r->nentries++];
@@ -633,13 +734,23 @@ static int bench_measure_all(const bench_config *cfg, const bench_paths *inputs,
         }
         progress.index = i;
         progress.path = e->path;
-        int one = bench_entry_run(&run, e, &progress);
+        /* Without -s, a folder's corpus.txt may name the file's schema and type. */
+        const wk_message_def *type = NULL;
+        int one = cfg->schema_file || cfg->dataset ? CLI_OK : bench_folder_type(&folder, e->path, &type);
+        if (one == CLI_OK) {
+            bench_config typed = run;
+            if (type) typed.settings.dopts.type = type;
+            if (typed.settings.dopts.type)
+                snprintf(e->type, sizeof e->type, "%s", typed.settings.dopts.type->full_name);
+            one = bench_entry_run(&typed, e, &progress);
+        }
         if (one != CLI_OK) {
             e->failed = true;
             if (rc == CLI_OK) rc = one;
         }
     }
     bench_progress_clear(&progress);
+    bench_folder_free(&folder);
     return rc;
 }
 
@@ -818,18 +929,8 @@ int cli_bench(int argc, char **argv)
     }
     if (cfg.dataset && !cfg.message) {
         /* Each dataset names its type, looked up in the schema as it is read. */
-        wk_schema_opts sopts = {cfg.includes, cfg.include_count};
-        wk_status st;
-        wk_code code = wk_schema_load(cfg.schema_file, &sopts, &schema, &st);
-        if (code != WK_OK) {
-            const char *file = st.file[0] ? st.file : cfg.schema_file;
-            if (st.line)
-                fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
-            else
-                fprintf(stderr, "%s: error: %s\n", file, st.msg);
-            rc = code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
-            goto out;
-        }
+        rc = cli_open_schema(cfg.schema_file, cfg.includes, cfg.include_count, &schema);
+        if (rc != CLI_OK) goto out;
     } else if (cfg.schema_file) {
         /* Every message is then read and written as that type, in every format. */
         rc = cli_load_schema("bench", cfg.schema_file, cfg.includes, cfg.include_count, cfg.message,

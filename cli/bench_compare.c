@@ -107,6 +107,7 @@ static bool load_entry(load_ctx *ctx, const bench_result *r, const wk_value *v, 
     memcpy(e->path, path->as.str, path->len);
     e->path[path->len] = '\0';
     load_string(load_get(v, "source_format"), e->source, sizeof e->source);
+    load_string(load_get(v, "message_type"), e->type, sizeof e->type);
     const wk_value *stream = load_get(v, "stream");
     e->stream = stream && stream->kind == WK_BOOL && stream->as.b;
     e->messages = load_count(load_get(v, "messages"));

@@ -712,6 +712,10 @@ static wk_code report_json(const bench_result *r, wk_buf *out)
         if (rc == WK_OK) rc = json_text(out, e->path);
         if (rc == WK_OK) rc = bench_printf(out, ",\n      \"source_format\": ");
         if (rc == WK_OK) rc = json_text(out, e->source);
+        if (rc == WK_OK && e->type[0]) {
+            rc = bench_printf(out, ",\n      \"message_type\": ");
+            if (rc == WK_OK) rc = json_text(out, e->type);
+        }
         if (rc == WK_OK)
             rc = bench_printf(out, ",\n      \"stream\": %s,\n      \"messages\": %llu,\n      \"source_bytes\": %llu,\n"
                                    "      \"json_bytes\": ",

@@ -60,6 +60,12 @@ int cli_write_file(const char *path, const uint8_t *data, size_t len);
 void cli_report_decode(const char *file, const wk_format *f, const wk_status *st);
 
 /*
+ * Loads a .proto schema with the -I folders. On failure prints the error
+ * (FILE:LINE:COL) and returns the exit code, *schema untouched.
+ */
+int cli_open_schema(const char *path, const char *const *includes, size_t include_count, wk_schema **schema);
+
+/*
  * Loads a .proto schema (with the -I folders) and picks the message type:
  * `message` by full or unique short name, else the main file's only
  * top-level message. On failure prints the error (FILE:LINE:COL for the

@@ -260,6 +260,21 @@ void cli_report_decode(const char *file, const wk_format *f, const wk_status *st
         fprintf(stderr, "%s: error: at byte %zu: %s\n", name, st->offset, st->msg);
 }
 
+/* Loads the schema; prints FILE:LINE:COL and the reason on failure. */
+int cli_open_schema(const char *path, const char *const *includes, size_t include_count, wk_schema **schema)
+{
+    wk_schema_opts opts = {includes, include_count};
+    wk_status st;
+    wk_code code = wk_schema_load(path, &opts, schema, &st);
+    if (code == WK_OK) return CLI_OK;
+    const char *file = st.file[0] ? st.file : path;
+    if (st.line)
+        fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
+    else
+        fprintf(stderr, "%s: error: %s\n", file, st.msg);
+    return code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
+}
+
 /*
  * Loads the schema and picks the message type: -m by full or unique short
  * name, else the main file's only top-level message. Prints the error and
@@ -268,17 +283,8 @@ void cli_report_decode(const char *file, const wk_format *f, const wk_status *st
 int cli_load_schema(const char *cmd, const char *path, const char *const *includes, size_t include_count,
                     const char *message, wk_schema **schema, const wk_message_def **type)
 {
-    wk_schema_opts opts = {includes, include_count};
-    wk_status st;
-    wk_code code = wk_schema_load(path, &opts, schema, &st);
-    if (code != WK_OK) {
-        const char *file = st.file[0] ? st.file : path;
-        if (st.line)
-            fprintf(stderr, "%s:%u:%u: error: %s\n", file, st.line, st.col, st.msg);
-        else
-            fprintf(stderr, "%s: error: %s\n", file, st.msg);
-        return code == WK_ERR_IO || code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
-    }
+    int rc = cli_open_schema(path, includes, include_count, schema);
+    if (rc != CLI_OK) return rc;
     const wk_file_def *main_file = wk_schema_main_file(*schema);
     if (message) {
         *type = wk_schema_message(*schema, message);

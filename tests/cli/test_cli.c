@@ -1509,6 +1509,63 @@ static void bench_with_schema_measures_protobuf(void **state)
     assert_contains(&t->out, "\n  protobuf cannot encode");
 }
 
+/* A folder's corpus.txt names the schema and each file's type: the files are
+ * read as typed messages with no -s, Protocol Buffers included. */
+static void bench_folder_corpus_txt_types_the_files(void **state)
+{
+    fixture *t = *state;
+    static const char proto[] =
+        "syntax = \"proto3\";\npackage shop;\n"
+        "message Order { uint64 id = 1; bool paid = 2; }\n"
+        "message Refund { string order_id = 1; int64 cents = 2; }\n";
+    static const char order[] = "{\"id\":7,\"paid\":true}";
+    static const char refund[] = "{\"order_id\":\"7\",\"cents\":-5}";
+    char path[PATH_MAX], manifest[PATH_MAX];
+    make_file(t, "shop.proto", path, proto, strlen(proto));
+    make_file(t, "order-1.json", path, order, strlen(order));
+    make_file(t, "refund.json", path, refund, strlen(refund));
+    make_file(t, "other.json", path, "[1]", 3);
+    static const char good[] = "# shop\nschema shop.proto\ntype order-* shop.Order\ntype refund.* shop.Refund\n";
+    make_file(t, "corpus.txt", manifest, good, strlen(good));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json,protobuf", "--output", "json",
+                                   t->dir),
+                              NULL, &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_contains(&t->out, "\"message_type\": \"shop.Order\",\n      \"stream\": false");
+    assert_contains(&t->out, "\"message_type\": \"shop.Refund\",\n      \"stream\": false");
+    /* other.json is named by no line: read without a schema, so no message_type and no protobuf. */
+    const char *other = strstr(t->out.data, "other.json\",\n      \"source_format\": \"json\",\n      \"stream\"");
+    assert_non_null(other);
+    assert_non_null(strstr(other, "\"protobuf\": {\n          \"ok\": false"));
+    /* -s overrides every corpus.txt. */
+    char schema[PATH_MAX];
+    path_join(schema, t->dir, "shop.proto");
+    path_join(path, t->dir, "order-1.json");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", "--output", "json", "-s",
+                                   schema, "-m", "shop.Order", path),
+                              NULL, &t->out, &t->err),
+                     0);
+    assert_contains(&t->out, "\"message_type\": \"shop.Order\"");
+    /* A bad line fails the folder's files, with the file and line. */
+    static const char bad[] = "schema shop.proto\ntype order-*\n";
+    make_file(t, "corpus.txt", manifest, bad, strlen(bad));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", path), NULL, &t->out,
+                              &t->err),
+                     1);
+    char expected[PATH_MAX + 128];
+    snprintf(expected, sizeof expected, "%s:2: error: 'type' takes a file pattern and a message type\n", manifest);
+    assert_text(&t->err, expected);
+    /* A type the schema lacks. */
+    static const char missing[] = "schema shop.proto\ntype order-* shop.Nope\n";
+    make_file(t, "corpus.txt", manifest, missing, strlen(missing));
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", path), NULL, &t->out,
+                              &t->err),
+                     1);
+    snprintf(expected, sizeof expected, "%s: error: no message 'shop.Nope' in shop.proto\n", manifest);
+    assert_text(&t->err, expected);
+}
+
 static void bench_folder_measures_message_files_only(void **state)
 {
     fixture *t = *state;
@@ -2129,6 +2186,7 @@ int main(void)
         T(bench_bad_options_are_usage_errors),
         T(bench_missing_path_is_io_error),
         T(bench_one_json_file),
+        T(bench_folder_corpus_txt_types_the_files),
         T(bench_folder_measures_message_files_only),
         T(bench_invalid_file_is_reported_others_measured),
         T(bench_table_columns_line_up),
