@@ -754,6 +754,22 @@ def gen_orders(files, seed):
     }
     files['orders/events-batch.json'] = to_json(batch)
 
+    # The same kind of events as a stream, one JSON value per line, as a
+    # consumer of the topic would dump it: about 2 MB.
+    rng = random.Random('wirekit-corpus/%d/orders/events.jsonl' % seed)
+    lines = []
+    size = 0
+    t = 0.0
+    order_no = 52040
+    while size < 2000 * 1000:
+        order, _ = make_order(rng, order_no, t)
+        line = to_json(order_event(rng, order, len(lines) + 1))
+        lines.append(line)
+        size += len(line)
+        t += 5 + rng.random() * 60
+        order_no += rng.randint(1, 9)
+    files['orders/events.jsonl'] = b''.join(lines)
+
 
 # ---------------------------------------------------------------------------
 # http/
@@ -1596,6 +1612,28 @@ def gen_telemetry(files, seed):
         'devices': devices,
     })
 
+    # Heartbeats: the smallest messages of the corpus (each under 100 bytes
+    # of JSON), a JSON Lines stream from many devices.
+    rng = random.Random('wirekit-corpus/%d/telemetry/heartbeats.jsonl' % seed)
+    fleet = []
+    for i in range(40):
+        prefix = ('env', 'env', 'gps', 'mtr')[i % 4]
+        fleet.append({'device': '%s-%04d' % (prefix, rng.randint(1, 9999)), 'seq': rng.randint(1000, 90000),
+                      'battery': 3.5 + rng.random() * 0.7, 'rssi': rng.randint(-95, -48)})
+    lines = []
+    t = BASE_NS + 9 * 3600 * NS
+    for _ in range(2500):
+        dev = fleet[rng.randrange(len(fleet))]
+        dev['seq'] += 1
+        dev['battery'] = max(3.3, dev['battery'] - rng.random() * 0.0005)
+        dev['rssi'] = max(-110, min(-40, dev['rssi'] + rng.randint(-3, 3)))
+        t += rng.randrange(20 * 1000 * 1000, 900 * 1000 * 1000)
+        line = to_json({'device': dev['device'], 'seq': dev['seq'], 'ts_ns': t,
+                        'battery_v': rnd(dev['battery'], 2), 'rssi_dbm': dev['rssi']})
+        assert len(line) < 100, line
+        lines.append(line)
+    files['telemetry/heartbeats.jsonl'] = b''.join(lines)
+
     rng = random.Random('wirekit-corpus/%d/telemetry/device-small.json' % seed)
     dev = env_device(rng, 0, 8, BASE_NS + 2 * 3600 * NS)
     dev['config_xxh64'] = rng.getrandbits(64) | (1 << 63)   # needs uint64: above INT64_MAX
@@ -1964,6 +2002,9 @@ def build(seed):
     for path, data in files.items():
         if path.endswith('.json'):
             json.loads(data.decode('utf-8'), parse_constant=_reject_constant)
+        elif path.endswith('.jsonl'):
+            for line in data.decode('utf-8').splitlines():
+                json.loads(line, parse_constant=_reject_constant)
     return files
 
 

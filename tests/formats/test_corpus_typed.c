@@ -1,7 +1,7 @@
 /*
  * The sample corpus with its schemas: every message file of corpus/ is
- * named in its folder's corpus.txt and decodes as its type with no unknown
- * field; the typed message then goes through JSON, MessagePack (name keys
+ * named in its folder's corpus.txt and each of its messages (one a file, or
+ * one a line of JSON Lines) decodes as its type with no unknown field; the typed message then goes through JSON, MessagePack (name keys
  * and number keys), XML and Protocol Buffers and back unchanged, and each
  * encoding is stable (re-encoding the decoded message gives the same bytes).
  * Where protoc is installed, it reads our Protocol Buffers bytes, and its
@@ -70,9 +70,15 @@ static void free_names(char **names, size_t n)
     free(names);
 }
 
+static bool is_lines(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 6 && strcmp(name + n - 6, ".jsonl") == 0;
+}
+
 static bool is_message_file(const char *name)
 {
-    return wk_format_for_path(name) != NULL && strcmp(name, "corpus.txt") != 0;
+    return is_lines(name) || wk_format_for_path(name) != NULL;
 }
 
 /* Runs protoc over a file: "protoc ... --MODE=TYPE SCHEMA < in > out"; true when it succeeds. */
@@ -151,23 +157,16 @@ static bool have_protoc(void)
     return system("protoc --version > /dev/null 2>&1") == 0;
 }
 
-/* One message file: decode typed, then every variant there and back. */
-static void check_file(const char *dir, const char *schema_name, const wk_schema *schema, const char *type_name,
-                       const char *name, bool protoc, size_t *checked)
+/* One message: decode typed, then every variant there and back. */
+static void check_message(const char *path, const char *dir, const char *schema_name, const wk_message_def *type,
+                          const wk_format *format, const uint8_t *data, size_t len, bool protoc, size_t *checked)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
-    const wk_message_def *type = wk_schema_message(schema, type_name);
-    if (!type) fail_msg("%s: no type %s", path, type_name);
-    size_t len;
-    uint8_t *data = wkt_read_file(path, &len);
-    assert_non_null(data);
     wk_arena *a = wk_arena_new(0);
     wk_decode_opts dopts = {.flags = WK_DECODE_UNKNOWN_ERROR, .type = type};
     const wk_value *msg;
     wk_status st;
-    if (wk_decode(wk_format_for_path(name), data, len, &dopts, a, &msg, &st) != WK_OK)
-        fail_msg("%s as %s: %s (offset %zu)", path, type_name, st.msg, st.offset);
+    if (wk_decode(format, data, len, &dopts, a, &msg, &st) != WK_OK)
+        fail_msg("%s as %s: %s (offset %zu)", path, type->full_name, st.msg, st.offset);
     assert_int_equal(msg->kind, WK_MESSAGE);
     assert_true(msg->as.message->field_count > 0);
 
@@ -195,7 +194,38 @@ static void check_file(const char *dir, const char *schema_name, const wk_schema
         (*checked)++;
     }
     wk_arena_free(a);
+}
+
+/* A message file, or a JSON Lines file of messages (each line checked). Returns the messages. */
+static size_t check_file(const char *dir, const char *schema_name, const wk_schema *schema, const char *type_name,
+                         const char *name, bool protoc, size_t *checked)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    const wk_message_def *type = wk_schema_message(schema, type_name);
+    if (!type) fail_msg("%s: no type %s", path, type_name);
+    size_t len;
+    uint8_t *data = wkt_read_file(path, &len);
+    assert_non_null(data);
+    size_t messages = 0;
+    if (!is_lines(name)) {
+        check_message(path, dir, schema_name, type, wk_format_for_path(name), data, len, protoc, checked);
+        messages = 1;
+    } else {
+        /* The generator writes one value a line, each ending in "\n". protoc runs on
+         * every 50th record only: one process pair per record would dominate the test. */
+        const wk_format *json = wk_format_find("json");
+        for (size_t at = 0; at < len;) {
+            const uint8_t *end = memchr(data + at, '\n', len - at);
+            assert_non_null(end);
+            size_t n = (size_t)(end - (data + at));
+            check_message(path, dir, schema_name, type, json, data + at, n, protoc && messages % 50 == 0, checked);
+            messages++;
+            at += n + 1;
+        }
+    }
     free(data);
+    return messages;
 }
 
 static void test_every_corpus_message(void **state)
@@ -205,7 +235,7 @@ static void test_every_corpus_message(void **state)
     if (!protoc) print_message("protoc is absent: skipping the protoc cross-checks\n");
     size_t nfolders;
     char **folders = list_dir(CORPUS_DIR, &nfolders);
-    size_t files = 0, checked = 0, typed_folders = 0;
+    size_t files = 0, messages = 0, checked = 0, typed_folders = 0;
     for (size_t i = 0; i < nfolders; i++) {
         char dir[1024];
         snprintf(dir, sizeof dir, "%s/%s", CORPUS_DIR, folders[i]);
@@ -239,7 +269,7 @@ static void test_every_corpus_message(void **state)
             if (!is_message_file(names[j])) continue;
             const char *type = cli_manifest_type_of(&m, names[j]);
             if (!type) fail_msg("%s/%s: no type line of corpus.txt names this file", dir, names[j]);
-            check_file(dir, m.schema, schema, type, names[j], protoc, &checked);
+            messages += check_file(dir, m.schema, schema, type, names[j], protoc, &checked);
             files++;
         }
         free_names(names, nnames);
@@ -247,10 +277,12 @@ static void test_every_corpus_message(void **state)
         cli_manifest_free(&m);
     }
     free_names(folders, nfolders);
-    /* The corpus as generated: 6 folders, 15 message files, each through 5 variants. */
+    /* The corpus as generated: 6 folders, 17 message files (two of them JSON
+     * Lines: 987 order events and 2500 heartbeats), each message through 5 variants. */
     assert_int_equal(typed_folders, 6);
-    assert_int_equal(files, 15);
-    assert_int_equal(checked, 15 * 5);
+    assert_int_equal(files, 17);
+    assert_int_equal(messages, 15 + 987 + 2500);
+    assert_int_equal(checked, messages * 5);
 }
 
 int main(void)
