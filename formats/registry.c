@@ -34,32 +34,16 @@ static const wk_format *registry_by_extension(const char *ext, size_t len)
 }
 
 /*
- * A media type: "type/subtype; params". Either the whole type is one a
- * format lists, or its structured syntax suffix ("+json") names a format
- * (as in "application/vnd.acme.order+json").
+ * A media type: "type/subtype; params", parsed as wk_media_type_parse
+ * parses it (formats/media_type.c), so that the two always agree: either
+ * the whole type is one a format lists, or its structured syntax suffix
+ * ("+json") names a format (as in "application/vnd.acme.order+json").
  */
 static const wk_format *registry_by_media_type(const char *s)
 {
-    size_t len = strcspn(s, ";");
-    while (len && (s[len - 1] == ' ' || s[len - 1] == '\t')) len--;
-    for (const wk_format *const *f = registry_formats; *f; f++)
-        if (registry_in_list((*f)->media_types, s, len)) return *f;
-    const char *slash = memchr(s, '/', len);
-    if (!slash) return NULL;
-    const char *sub = slash + 1;
-    size_t sublen = len - (size_t)(sub - s);
-    const char *plus = NULL;
-    for (size_t i = 0; i < sublen; i++)
-        if (sub[i] == '+') plus = sub + i;
-    if (plus) {
-        const char *suffix = plus + 1;
-        size_t slen = sublen - (size_t)(suffix - sub);
-        for (const wk_format *const *f = registry_formats; *f; f++) {
-            if (strlen((*f)->name) == slen && strncasecmp((*f)->name, suffix, slen) == 0) return *f;
-            if (registry_in_list((*f)->aliases, suffix, slen)) return *f;
-        }
-    }
-    return NULL;
+    wk_media_type mt;
+    if (wk_media_type_parse(s, strlen(s), &mt, NULL) != WK_OK) return NULL;
+    return mt.format;
 }
 
 const wk_format *wk_format_find(const char *name)

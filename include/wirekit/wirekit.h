@@ -18,5 +18,6 @@
 #include <wirekit/format.h>
 #include <wirekit/schema.h>
 #include <wirekit/protobuf.h>
+#include <wirekit/versioning.h>
 
 #endif
