@@ -2,8 +2,8 @@
  * wirekit bench: what each format costs on sample messages.
  *
  * This file is the command: its options, the walk over folders, reading
- * each file (one message, or a stream of them: JSON Lines or a MessagePack
- * stream, see stream.h), running every (file, format) cell through the
+ * each file (one message, or a stream of them: JSON Lines, a MessagePack
+ * stream or a Protocol Buffers stream, see stream.h), running every (file, format) cell through the
  * measurement engine (bench_measure.c), a progress line, and handing the
  * result to a writer (bench_report.c), the chart (bench_chart.c) or the
  * comparison with a saved run (bench_compare.c).
@@ -382,6 +382,7 @@ static int bench_read_dataset(const bench_config *cfg, bench_entry *e, const wk_
     }
     snprintf(e->source, sizeof e->source, "%s", pb->name);
     e->stream = true;
+    e->dataset = true;
     bench_dataset ds = {0};
     char why[256];
     size_t at = 0;
@@ -506,8 +507,10 @@ static void bench_help(FILE *out)
           "the backend library's parse-only time and the arena bytes per decode, each\n"
           "time as a median with its spread. Each message's round trip through each\n"
           "format is verified before it is timed; a format that cannot carry a message\n"
-          "says so. A JSON Lines file (.jsonl, .ndjson) or a MessagePack stream\n"
-          "(.msgpack-stream, .mpstream) counts as one file of many messages.\n"
+          "says so. A JSON Lines file (.jsonl, .ndjson), a MessagePack stream\n"
+          "(.msgpack-stream, .mpstream) or a Protocol Buffers stream (.pbstream,\n"
+          ".pb-stream: each message after its length as a varint; needs -s) counts\n"
+          "as one file of many messages.\n"
           "\n"
           "Options:\n"
           "  --formats LIST        comma-separated formats to measure (default: all)\n"

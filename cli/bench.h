@@ -66,6 +66,7 @@ typedef struct bench_entry {
     char *path;              /* owned */
     char source[32];         /* the format it was read as */
     bool stream;             /* JSON Lines or a MessagePack stream */
+    bool dataset;            /* a Google protobuf benchmark dataset (a stream too) */
     char type[160];          /* the message type it was read as; empty without a schema */
     bool failed;             /* could not be read or decoded: left out of reports */
     uint64_t messages;

@@ -110,6 +110,8 @@ static bool load_entry(load_ctx *ctx, const bench_result *r, const wk_value *v, 
     load_string(load_get(v, "message_type"), e->type, sizeof e->type);
     const wk_value *stream = load_get(v, "stream");
     e->stream = stream && stream->kind == WK_BOOL && stream->as.b;
+    const wk_value *dataset = load_get(v, "dataset");
+    e->dataset = dataset && dataset->kind == WK_BOOL && dataset->as.b;
     e->messages = load_count(load_get(v, "messages"));
     e->source_bytes = load_count(load_get(v, "source_bytes"));
     e->json_bytes = load_count(load_get(v, "json_bytes"));

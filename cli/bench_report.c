@@ -176,7 +176,8 @@ static void report_messages(char *out, size_t cap, const bench_entry *e, bool se
     const char *form = e->source;
     if (e->stream)
         form = strcmp(e->source, "json") == 0       ? "JSON Lines"
-               : strcmp(e->source, "protobuf") == 0 ? "protobuf benchmark dataset"
+               : e->dataset                         ? "protobuf benchmark dataset"
+               : strcmp(e->source, "protobuf") == 0 ? "Protocol Buffers stream"
                                                     : "MessagePack stream";
     if (e->stream)
         snprintf(out, cap, "%s, %s message%s, %s bytes", form, count, e->messages == 1 ? "" : "s", bytes);
@@ -712,6 +713,7 @@ static wk_code report_json(const bench_result *r, wk_buf *out)
         if (rc == WK_OK) rc = json_text(out, e->path);
         if (rc == WK_OK) rc = bench_printf(out, ",\n      \"source_format\": ");
         if (rc == WK_OK) rc = json_text(out, e->source);
+        if (rc == WK_OK && e->dataset) rc = bench_printf(out, ",\n      \"dataset\": true");
         if (rc == WK_OK && e->type[0]) {
             rc = bench_printf(out, ",\n      \"message_type\": ");
             if (rc == WK_OK) rc = json_text(out, e->type);

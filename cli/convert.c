@@ -1,9 +1,10 @@
 /*
  * wirekit convert: one message from one format to another, or a stream of
- * messages (JSON Lines, a MessagePack stream; see stream.h) one value at a
- * time.
+ * messages (JSON Lines, a MessagePack stream, a length-delimited Protocol
+ * Buffers stream; see stream.h) one value at a time.
  */
 #include "cli.h"
+#include "convert_migrate.h"
 #include "stream.h"
 
 #include <string.h>
@@ -20,8 +21,10 @@ static void convert_help(FILE *out)
           "and writes it in another format. With --stream, or when a file's extension\n"
           "or a format name says so, reads a stream of messages and writes each one:\n"
           "JSON Lines (.jsonl, .ndjson: one JSON value per line; blank lines are\n"
-          "skipped) to and from a MessagePack stream (.msgpack-stream, .mpstream:\n"
-          "values back to back).\n"
+          "skipped), a MessagePack stream (.msgpack-stream, .mpstream: values back\n"
+          "to back) and a Protocol Buffers stream (.pbstream, .pb-stream: each message\n"
+          "after its length as a varint, as protobuf's writeDelimitedTo writes; needs\n"
+          "-s), each to and from the others.\n"
           "\n"
           "Options:\n"
           "  --from FORMAT    the input format; default: from FILE's extension, else\n"
@@ -33,6 +36,8 @@ static void convert_help(FILE *out)
           "  --pretty         indent text formats for people (not JSON Lines)\n"
           "  --stream         read and write streams of messages, one value at a time\n"
           "  --max-depth N    refuse nesting deeper than N (default 512, at most 10000)\n"
+          "  --max-record N   refuse a Protocol Buffers stream record longer than N bytes\n"
+          "                   (K, M, G for KiB, MiB, GiB; default 64M, at most 4294967295)\n"
           "  -s, --schema FILE  read and write typed messages of a .proto schema: checked\n"
           "                   on the way in, written by their field types (JSON as the\n"
           "                   proto3 JSON mapping; see docs/mapping.md)\n"
@@ -45,13 +50,30 @@ static void convert_help(FILE *out)
           "                   out), drop, or error\n"
           "  --msgpack-keys=K typed MessagePack map keys: name (default) or number\n"
           "  --xml-root NAME  typed XML: the root element's name (default: the message's)\n"
+          "  --from-schema OLD.proto  migrate: read the input under OLD's message type,\n"
+          "                   then write it as the -s schema's (fields matched by number,\n"
+          "                   so renames carry over); every field the new type cannot\n"
+          "                   take is named on standard error and kept as an unknown\n"
+          "                   field (by name; by number when writing protobuf), dropped\n"
+          "                   or refused, as --unknown says. See docs/versions.md\n"
+          "  --from-message TYPE  the message type in OLD.proto when its name changed\n"
+          "                   (default: the -m name, or OLD's only top-level message)\n"
           "  -f, --force      write binary output even when standard output is a terminal\n"
           "  -h, --help       show this help\n"
           "\n"
           "FORMAT is a name (json, msgpack), an alias (mp), a media type\n"
           "(application/msgpack, application/vnd.acme.order+json) or an extension (.json).\n"
-          "See 'wirekit formats'. The stream names jsonl, ndjson, msgpack-stream and\n"
-          "mpstream select a format and --stream at once.\n"
+          "A media type may declare a schema version, as HTTP does:\n"
+          "  --from 'application/vnd.acme.order+json; version=1.2.0'\n"
+          "The version (MAJOR, MAJOR.MINOR or a whole SemVer) is checked against the\n"
+          "(wirekit.version) of the schema that reads the input (--from-schema, else -s)\n"
+          "or writes the output (-s): another major version (another minor one under\n"
+          "0.y.z) is refused, with exit status 1 for --from and 2 for --to. An input\n"
+          "declared with a newer minor version is read with a warning: what it added is\n"
+          "unknown to the schema (kept, dropped or refused as --unknown says).\n"
+          "See 'wirekit formats'. The stream names jsonl, ndjson, msgpack-stream,\n"
+          "mpstream, protobuf-stream, pbstream and protobuf-delimited select a format\n"
+          "and --stream at once.\n"
           "\n"
           "Errors name the position: FILE:LINE:COL for text formats, the byte offset for\n"
           "binary ones; in a stream, also the record's number (from 1).\n"
@@ -67,6 +89,7 @@ static void convert_help(FILE *out)
           "  wirekit convert order.msgpack --to json --pretty\n"
           "  curl -s URL | wirekit convert --from json --to mp > out.mp\n"
           "  wirekit convert events.jsonl -o events.msgpack-stream\n"
+          "  wirekit convert events.jsonl -s event.proto -m acme.Event -o events.pbstream\n"
           "  wirekit convert order.json -s order.proto -m acme.Order --to msgpack -o order.mp\n",
           out);
 }
@@ -129,10 +152,12 @@ static size_t convert_warn_unknown(const char *input, const char *fmt, const wk_
 
 /* Converts every value of a stream; prints the first error and stops there. */
 static int convert_stream(const char *input, const wk_format *in_fmt, const wk_buf *in, const wk_format *out_fmt,
-                          const wk_decode_opts *dopts, const wk_encode_opts *eopts, wk_arena *arena, wk_buf *out)
+                          const wk_decode_opts *dopts, const wk_encode_opts *eopts, uint64_t max_record,
+                          cli_migration *migration, wk_arena *arena, wk_buf *out)
 {
     cli_stream_reader reader;
     cli_stream_reader_init(&reader, in_fmt, in->data, in->len);
+    reader.max_record = max_record;
     int rc = CLI_OK, got;
     const wk_value *value;
     wk_status st;
@@ -141,6 +166,7 @@ static int convert_stream(const char *input, const wk_format *in_fmt, const wk_b
         wk_arena_reset(arena);
         got = cli_stream_next(&reader, dopts, arena, &value, &st);
         if (got <= 0) break;
+        if (migration && (rc = cli_migration_apply(migration, out_fmt, arena, &value)) != CLI_OK) break;
         if (cli_stream_append(out_fmt, value, eopts, out, &st) == WK_OK) continue;
         const char *name = cli_display_name(input);
         if (reader.kind == CLI_STREAM_LINES)
@@ -162,9 +188,9 @@ static int convert_stream(const char *input, const wk_format *in_fmt, const wk_b
 
 int cli_convert(int argc, char **argv)
 {
-    const char *from = NULL, *to = NULL, *output = NULL, *input = NULL, *depth = NULL;
+    const char *from = NULL, *to = NULL, *output = NULL, *input = NULL, *depth = NULL, *max_record_arg = NULL;
     const char *schema_path = NULL, *message = NULL, *unknown = NULL, *msgpack_keys = NULL;
-    const char *xml_root = NULL;
+    const char *xml_root = NULL, *from_schema = NULL, *from_message = NULL;
     const char *includes[CONVERT_MAX_INCLUDES];
     size_t include_count = 0;
     bool pretty = false, force = false, stream = false, emit_defaults = false;
@@ -179,11 +205,14 @@ int cli_convert(int argc, char **argv)
             (m = cli_opt_value(argc, argv, &i, "--to", NULL, &to, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--output", "-o", &output, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--max-depth", NULL, &depth, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--max-record", NULL, &max_record_arg, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--schema", "-s", &schema_path, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--message", "-m", &message, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--unknown", NULL, &unknown, "convert")) != 0 ||
             (m = cli_opt_value(argc, argv, &i, "--msgpack-keys", NULL, &msgpack_keys, "convert")) != 0 ||
-            (m = cli_opt_value(argc, argv, &i, "--xml-root", NULL, &xml_root, "convert")) != 0) {
+            (m = cli_opt_value(argc, argv, &i, "--xml-root", NULL, &xml_root, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--from-schema", NULL, &from_schema, "convert")) != 0 ||
+            (m = cli_opt_value(argc, argv, &i, "--from-message", NULL, &from_message, "convert")) != 0) {
             if (m < 0) return CLI_USAGE;
             continue;
         }
@@ -218,10 +247,18 @@ int cli_convert(int argc, char **argv)
                                    WK_MAX_DEPTH_LIMIT, depth);
         dopts.max_depth = eopts.max_depth = (uint32_t)n;
     }
+    uint64_t max_record = CLI_STREAM_DEFAULT_MAX_RECORD;
+    if (max_record_arg && !cli_stream_parse_size(max_record_arg, &max_record))
+        return cli_usage_error("convert", "--max-record takes a size from 1 to 4294967295 bytes (K, M, G allowed), "
+                                          "not '%s'", max_record_arg);
     if (pretty) eopts.flags |= WK_ENCODE_PRETTY;
     if (!schema_path && (message || unknown || msgpack_keys || emit_defaults || include_count || xml_root))
         return cli_usage_error("convert", "-m, -I, --emit-defaults, --unknown, --msgpack-keys and --xml-root "
                                           "need a schema (-s FILE.proto)");
+    if (from_schema && !schema_path)
+        return cli_usage_error("convert", "--from-schema needs the schema to migrate to (-s NEW.proto)");
+    if (from_message && !from_schema)
+        return cli_usage_error("convert", "--from-message names a type of --from-schema, which is missing");
     eopts.xml_root = xml_root;
     if (emit_defaults) eopts.flags |= WK_ENCODE_EMIT_DEFAULTS;
     if (unknown) {
@@ -237,6 +274,10 @@ int cli_convert(int argc, char **argv)
     }
 
     const wk_format *in_fmt = NULL, *out_fmt = NULL;
+    cli_declared from_declared, to_declared;
+    if (cli_declared_parse(&from_declared, "--from", from) != CLI_OK ||
+        cli_declared_parse(&to_declared, "--to", to) != CLI_OK)
+        return CLI_USAGE;
     if (from && !(in_fmt = convert_format(from, "input", &stream))) return CLI_USAGE;
     if (to && !(out_fmt = convert_format(to, "output", &stream))) return CLI_USAGE;
     /* A stream extension on either side makes both sides streams. */
@@ -251,11 +292,15 @@ int cli_convert(int argc, char **argv)
     if (!in_fmt) in_fmt = in_stream;
     if (!in_fmt && strcmp(input, "-") != 0) in_fmt = wk_format_for_path(input);
     if (stream && !cli_stream_label(out_fmt))
-        return cli_usage_error("convert", "%s has no stream form (streams are JSON Lines and MessagePack)",
-                               out_fmt->name);
+        return cli_usage_error("convert", "%s has no stream form (streams are JSON Lines, MessagePack and "
+                                          "Protocol Buffers)", out_fmt->name);
     if (stream && in_fmt && !cli_stream_label(in_fmt))
-        return cli_usage_error("convert", "%s has no stream form (streams are JSON Lines and MessagePack)",
-                               in_fmt->name);
+        return cli_usage_error("convert", "%s has no stream form (streams are JSON Lines, MessagePack and "
+                                          "Protocol Buffers)", in_fmt->name);
+    /* Checked before anything is read: every record would fail alike. */
+    if (stream && !schema_path &&
+        (cli_stream_kind_of(out_fmt) == CLI_STREAM_DELIMITED || cli_stream_kind_of(in_fmt) == CLI_STREAM_DELIMITED))
+        return cli_usage_error("convert", "a Protocol Buffers stream needs a schema (-s FILE.proto)");
     if (stream && pretty && cli_stream_kind_of(out_fmt) == CLI_STREAM_LINES)
         return cli_usage_error("convert", "--pretty would break JSON Lines: a record is one line");
 
@@ -270,12 +315,28 @@ int cli_convert(int argc, char **argv)
     wk_buf_init(&out);
     wk_arena *arena = NULL;
     wk_schema *schema = NULL;
+    cli_migration migration;
+    memset(&migration, 0, sizeof migration);
+    migration.input = input;
+    migration.unknown_flags = dopts.flags & (WK_DECODE_UNKNOWN_DROP | WK_DECODE_UNKNOWN_ERROR);
     int rc = CLI_OK;
     if (schema_path) {
         const wk_message_def *type = NULL;
         rc = cli_load_schema("convert", schema_path, includes, include_count, message, &schema, &type);
         dopts.type = type;
     }
+    /* --from-schema: read under the old type, migrate to the new one after the decode. */
+    if (rc == CLI_OK && from_schema) {
+        rc = cli_migration_open(&migration, from_schema, includes, include_count,
+                                from_message ? from_message : message);
+        migration.to_type = dopts.type;
+        migration.to_schema = schema;
+        dopts.type = migration.from_type;
+    }
+    if (rc == CLI_OK)
+        rc = cli_declared_check(&from_declared, from_schema ? migration.from_schema : schema,
+                                from_schema ? from_schema : schema_path, input, migration.unknown_flags, CLI_DATA);
+    if (rc == CLI_OK) rc = cli_declared_check(&to_declared, schema, schema_path, input, 0, CLI_USAGE);
     if (rc == CLI_OK) rc = cli_read_file(input, &in);
     if (rc != CLI_OK) goto done;
     if (!in_fmt && in.len == 0) {
@@ -291,8 +352,8 @@ int cli_convert(int argc, char **argv)
         goto done;
     }
     if (stream && !cli_stream_label(in_fmt)) {
-        rc = cli_usage_error("convert", "%s has no stream form (streams are JSON Lines and MessagePack)",
-                             in_fmt->name);
+        rc = cli_usage_error("convert", "%s has no stream form (streams are JSON Lines, MessagePack and "
+                                        "Protocol Buffers)", in_fmt->name);
         goto done;
     }
 
@@ -314,7 +375,8 @@ int cli_convert(int argc, char **argv)
         goto done;
     }
     if (stream) {
-        rc = convert_stream(input, in_fmt, &in, out_fmt, &dopts, &eopts, arena, &out);
+        rc = convert_stream(input, in_fmt, &in, out_fmt, &dopts, &eopts, max_record,
+                            from_schema ? &migration : NULL, arena, &out);
         if (rc == CLI_OK) rc = cli_write_file(output, out.data, out.len);
         goto done;
     }
@@ -325,6 +387,7 @@ int cli_convert(int argc, char **argv)
         rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
         goto done;
     }
+    if (from_schema && (rc = cli_migration_apply(&migration, out_fmt, arena, &value)) != CLI_OK) goto done;
     if (dopts.type && (strcmp(out_fmt->name, "json") == 0 || strcmp(out_fmt->name, "xml") == 0)) {
         char path[512] = "$";
         size_t left_out = convert_warn_unknown(input, strcmp(out_fmt->name, "json") == 0 ? "JSON" : "XML",
@@ -348,6 +411,8 @@ int cli_convert(int argc, char **argv)
     rc = cli_write_file(output, out.data, out.len);
 
 done:
+    cli_migration_finish(&migration);
+    cli_migration_destroy(&migration);
     wk_arena_free(arena);
     wk_schema_free(schema);
     wk_buf_destroy(&in);

@@ -855,7 +855,9 @@ static wk_code pbenc_unknown(pbenc *e, const wk_member *mem, const pb_path *path
     *used = false;
     if (mem->key.kind != WK_INT && mem->key.kind != WK_UINT) return WK_OK;
     if (mem->value.kind != WK_BYTES)
-        return pb_fail(e->st, WK_ERR_TYPE, 0, path, "unknown field %lld: %s value, not the field's encoding",
+        return pb_fail(e->st, WK_ERR_UNREPRESENTABLE, 0, path,
+                       "unknown field %lld holds a %s read from another format, not its protobuf encoding: "
+                       "its wire type is unknown (drop unknown fields when decoding to leave it out)",
                        (long long)mem->key.as.i, wk_kind_name((wk_kind)mem->value.kind));
     const uint8_t *p = (const uint8_t *)mem->value.as.str, *end = p + mem->value.len;
     uint64_t tag, v;
