@@ -19,6 +19,10 @@ int cli_bench(int argc, char **argv);
 int cli_formats(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_schema(int argc, char **argv);
+/* wirekit schema diff | check | bump (schema_versions.c); argv[0] is "diff", ... */
+int cli_schema_diff(int argc, char **argv);
+int cli_schema_check(int argc, char **argv);
+int cli_schema_bump(int argc, char **argv);
 
 /* Prints "wirekit: error: ..." on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,7 +1,7 @@
 /*
  * wirekit schema: commands on .proto schemas. `show` prints a schema as
- * wirekit resolved it; diff, check and bump come later and take their place
- * in schema_commands.
+ * wirekit resolved it; diff, check and bump (schema_versions.c) compare
+ * versions of one.
  *
  * The text `show` prints is documented in docs/schema-show.md: one line per
  * definition, full names everywhere, members indented under the message,
@@ -23,6 +23,9 @@ static int schema_show(int argc, char **argv);
 
 static const schema_command schema_commands[] = {
     {"show", schema_show, "print a .proto schema as resolved, one line per definition"},
+    {"diff", cli_schema_diff, "list the changes between two versions, per format and direction"},
+    {"check", cli_schema_check, "check that a declared version step is big enough for the changes"},
+    {"bump", cli_schema_bump, "print (or write) the smallest correct next version"},
     {NULL, NULL, NULL},
 };
 

@@ -17,6 +17,7 @@
 #include <wirekit/value.h>
 #include <wirekit/format.h>
 #include <wirekit/schema.h>
+#include <wirekit/schema_diff.h>
 #include <wirekit/protobuf.h>
 #include <wirekit/versioning.h>
 
