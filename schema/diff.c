@@ -484,9 +484,19 @@ static bool diff_same_type(const differ *df, const wk_field_def *o, const wk_fie
                diff_same_type(df, &o->message->fields[1], &n->message->fields[1]);
     }
     if (o->type != n->type) return false;
-    if (o->type == WK_TYPE_MESSAGE || o->type == WK_TYPE_GROUP)
-        return o->message && diff_new_message_of(df, o->message) == n->message;
-    if (o->type == WK_TYPE_ENUM) return o->enum_def && diff_new_enum_of(df, o->enum_def) == n->enum_def;
+    /* Types outside the compared set (imports such as the well-known types
+     * are not collected) have no match: they are the same type when their
+     * full names are. */
+    if (o->type == WK_TYPE_MESSAGE || o->type == WK_TYPE_GROUP) {
+        if (!o->message || !n->message) return false;
+        const wk_message_def *m = diff_new_message_of(df, o->message);
+        return m ? m == n->message : strcmp(o->message->full_name, n->message->full_name) == 0;
+    }
+    if (o->type == WK_TYPE_ENUM) {
+        if (!o->enum_def || !n->enum_def) return false;
+        const wk_enum_def *e = diff_new_enum_of(df, o->enum_def);
+        return e ? e == n->enum_def : strcmp(o->enum_def->full_name, n->enum_def->full_name) == 0;
+    }
     return true;
 }
 

@@ -339,6 +339,39 @@ static void test_match_by_number_first(void **state)
     wk_schema_free(ns);
 }
 
+/* Comparing whole files, imported types (well-known ones here) are not
+ * compared, but a field of one is unchanged when the type's full name is:
+ * no spurious type change. */
+static void test_imported_types_unchanged(void **state)
+{
+    (void)state;
+    wk_schema *os, *ns;
+    wk_diff *d = diff_texts(HEAD "import \"google/protobuf/timestamp.proto\";\n"
+                                 "import \"google/protobuf/struct.proto\";\n"
+                                 "message M { google.protobuf.Timestamp at = 1; google.protobuf.NullValue n = 2; }\n",
+                            HEAD "import \"google/protobuf/timestamp.proto\";\n"
+                                 "import \"google/protobuf/struct.proto\";\n"
+                                 "message M { google.protobuf.Timestamp at = 1; google.protobuf.NullValue n = 2;\n"
+                                 "  string added = 3; }\n",
+                            NULL, &os, &ns);
+    assert_int_equal(wk_diff_change_count(d), 1);
+    assert_int_equal(wk_diff_change(d, 0)->kind, WK_CHANGE_FIELD_ADDED);
+    wk_diff_free(d);
+    wk_schema_free(os);
+    wk_schema_free(ns);
+    /* Another imported type of the same shape is still a change. */
+    d = diff_texts(HEAD "import \"google/protobuf/timestamp.proto\";\n"
+                        "message M { google.protobuf.Timestamp at = 1; }\n",
+                   HEAD "import \"google/protobuf/duration.proto\";\n"
+                        "message M { google.protobuf.Duration at = 1; }\n",
+                   NULL, &os, &ns);
+    assert_int_equal(wk_diff_change_count(d), 1);
+    assert_int_equal(wk_diff_change(d, 0)->kind, WK_CHANGE_FIELD_TYPE_CHANGED);
+    wk_diff_free(d);
+    wk_schema_free(os);
+    wk_schema_free(ns);
+}
+
 static void test_json_output(void **state)
 {
     (void)state;
@@ -497,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_bump_by_formats_and_mode),
         cmocka_unit_test(test_whole_files_and_closure),
         cmocka_unit_test(test_match_by_number_first),
+        cmocka_unit_test(test_imported_types_unchanged),
         cmocka_unit_test(test_json_output),
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_semver_next),
