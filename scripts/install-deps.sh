@@ -23,6 +23,7 @@ packages=(
     libprotobuf-c-dev   # Protocol Buffers
     libxml2-dev         # XML
     libcmocka-dev       # unit tests
+    libmicrohttpd-dev   # examples/gateway, the HTTP service (WK_BUILD_GATEWAY)
     zlib1g-dev          # compressed sizes in the benchmark
     libzstd-dev
     protobuf-compiler   # tests and peers: protoc as the oracle
@@ -31,6 +32,7 @@ packages=(
     python3-protobuf
     python3-msgpack
     jq
+    curl                #   requests to examples/gateway in its test
     time                #   GNU time: peak memory in bench/peers/
     valgrind
 )
