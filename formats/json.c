@@ -663,7 +663,16 @@ static wk_code json_parse_only(const uint8_t *data, size_t len, const wk_decode_
 /* Encoding                                                            */
 /* ------------------------------------------------------------------ */
 
-#define JSONENC_PATH_MAX 64
+/*
+ * The encoder walks the tree with a stack of its own, one frame per open
+ * list or map (the container and the index of the item being written), so
+ * that nesting costs heap, not C stack: a tree at the deepest limit
+ * (WK_MAX_DEPTH_LIMIT) is written on a thread with a small stack too. The
+ * first JSONENC_INLINE_FRAMES frames live in the encoder itself; deeper
+ * trees move the stack to the heap. The frames are also the path that an
+ * error names.
+ */
+#define JSONENC_INLINE_FRAMES 64
 
 typedef struct jsonenc {
     wk_buf *out;
@@ -671,15 +680,30 @@ typedef struct jsonenc {
     uint32_t max_depth;
     uint32_t flags;
     bool pretty;
-    wk__path path[JSONENC_PATH_MAX];
+    wk__path *frames;      /* frames[d]: the container open at depth d */
+    uint32_t frame_cap;
+    wk__path inline_frames[JSONENC_INLINE_FRAMES];
 } jsonenc;
 
 static WK__NOINLINE wk_code jsonenc_fail(jsonenc *e, uint32_t depth, wk_code code, const char *what)
 {
     char where[160];
-    wk__path_format(e->path, depth < JSONENC_PATH_MAX ? depth : JSONENC_PATH_MAX, where,
-                    sizeof where);
+    wk__path_format(e->frames, depth, where, sizeof where);
     return wk__fail(e->st, code, 0, "%s: %s", where, what);
+}
+
+/* Room for frames[depth]: the stack doubles, on the heap once past the inline frames. */
+static WK__NOINLINE wk_code jsonenc_grow(jsonenc *e, uint32_t depth)
+{
+    size_t cap = (size_t)e->frame_cap * 2;
+    if (cap <= depth) cap = (size_t)depth + 1;
+    wk__path *frames = e->frames == e->inline_frames ? malloc(cap * sizeof *frames)
+                                                     : realloc(e->frames, cap * sizeof *frames);
+    if (!frames) return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
+    if (e->frames == e->inline_frames) memcpy(frames, e->inline_frames, sizeof e->inline_frames);
+    e->frames = frames;
+    e->frame_cap = (uint32_t)cap;
+    return WK_OK;
 }
 
 static inline wk_code jsonenc_reserve(jsonenc *e, size_t n)
@@ -926,11 +950,7 @@ static wk_code jsonenc_typed(jsonenc *e, const wk_value *v, uint32_t depth)
     return rc;
 }
 
-/*
- * A number, formatted straight into the output buffer: no local buffer,
- * so that jsonenc_value's frame, which recursion repeats once per level of
- * nesting (up to WK_MAX_DEPTH_LIMIT), stays small.
- */
+/* A number, formatted straight into the output buffer. */
 static inline wk_code jsonenc_number(jsonenc *e, const wk_value *v, uint32_t depth)
 {
     if (v->kind == WK_DOUBLE) {
@@ -950,15 +970,16 @@ static inline wk_code jsonenc_number(jsonenc *e, const wk_value *v, uint32_t dep
     return WK_OK;
 }
 
-static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
+/* Any value but a list or map (those are the walk's, in jsonenc_value). */
+static inline wk_code jsonenc_scalar(jsonenc *e, const wk_value *v, uint32_t depth)
 {
     switch ((wk_kind)v->kind) {
     case WK_NULL:
-        if (jsonenc_reserve(e, 4) != WK_OK) goto nomem;
+        if (jsonenc_reserve(e, 4) != WK_OK) break;
         jsonenc_put(e, "null", 4);
         return WK_OK;
     case WK_BOOL:
-        if (jsonenc_reserve(e, 5) != WK_OK) goto nomem;
+        if (jsonenc_reserve(e, 5) != WK_OK) break;
         if (v->as.b) jsonenc_put(e, "true", 4);
         else jsonenc_put(e, "false", 5);
         return WK_OK;
@@ -972,44 +993,73 @@ static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t depth)
         return jsonenc_base64(e, v->as.str, v->len);
     case WK_EXT:
         return jsonenc_ext(e, v);
-    case WK_LIST:
-    case WK_MAP:
-        break;
     case WK_MESSAGE:
         return jsonenc_typed(e, v, depth);
     default:
         return jsonenc_fail(e, depth, WK_ERR_INVALID, "value of unknown kind");
     }
+    return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
+}
 
-    if (depth >= e->max_depth)
-        return jsonenc_fail(e, depth, WK_ERR_DEPTH, "nesting deeper than the limit");
-    bool is_map = v->kind == WK_MAP;
-    size_t count = v->len;
-    if (jsonenc_reserve(e, 2 + (e->pretty ? 1 + (size_t)depth * 2 : 0)) != WK_OK) goto nomem;
-    e->out->data[e->out->len++] = is_map ? '{' : '[';
-    if (depth < JSONENC_PATH_MAX) e->path[depth].container = v;
-    for (size_t i = 0; i < count; i++) {
-        if (depth < JSONENC_PATH_MAX) e->path[depth].index = i;
-        size_t indent = e->pretty ? 1 + ((size_t)depth + 1) * 2 : 0;
-        if (jsonenc_reserve(e, 1 + indent) != WK_OK) goto nomem;
-        if (i) e->out->data[e->out->len++] = ',';
-        if (e->pretty) jsonenc_newline(e, depth + 1);
-        wk_code rc;
-        if (is_map) {
-            rc = jsonenc_key(e, &v->as.members[i].key, depth + 1);
+/*
+ * Writes v, which stands at depth `base` of the whole tree: the loop goes
+ * down into each list or map it opens (pushing a frame) and back up when
+ * one is done (popping it), so it never recurses for nesting.
+ */
+static wk_code jsonenc_value(jsonenc *e, const wk_value *v, uint32_t base)
+{
+    uint32_t depth = base;   /* where v stands */
+    wk_code rc;
+    for (;;) {
+        /* Write v: a scalar whole, a list or map up to its first item. */
+        if (v->kind != WK_LIST && v->kind != WK_MAP) {
+            rc = jsonenc_scalar(e, v, depth);
             if (rc != WK_OK) return rc;
-            if (jsonenc_reserve(e, 2) != WK_OK) goto nomem;
-            jsonenc_put(e, ": ", e->pretty ? 2 : 1);
-            rc = jsonenc_value(e, &v->as.members[i].value, depth + 1);
         } else {
-            rc = jsonenc_value(e, &v->as.items[i], depth + 1);
+            if (depth >= e->max_depth)
+                return jsonenc_fail(e, depth, WK_ERR_DEPTH, "nesting deeper than the limit");
+            if (WK__UNLIKELY(depth >= e->frame_cap) && (rc = jsonenc_grow(e, depth)) != WK_OK) return rc;
+            if (jsonenc_reserve(e, 2) != WK_OK) goto nomem;
+            bool is_map = v->kind == WK_MAP;
+            e->out->data[e->out->len++] = is_map ? '{' : '[';
+            if (v->len == 0) {
+                e->out->data[e->out->len++] = is_map ? '}' : ']';
+            } else {
+                e->frames[depth] = (wk__path){v, 0};
+                goto item;
+            }
         }
-        if (rc != WK_OK) return rc;
+        /* v is written: close every container whose last item it was. */
+        for (;;) {
+            if (depth == base) return WK_OK;
+            depth--;
+            wk__path *f = &e->frames[depth];
+            if (++f->index < f->container->len) break;
+            if (jsonenc_reserve(e, 2 + (size_t)depth * 2) != WK_OK) goto nomem;
+            if (e->pretty) jsonenc_newline(e, depth);
+            e->out->data[e->out->len++] = f->container->kind == WK_MAP ? '}' : ']';
+        }
+    item:
+        /* The next item of the container open at depth: its key, then it. */
+        {
+            const wk__path *f = &e->frames[depth];
+            size_t indent = e->pretty ? 1 + ((size_t)depth + 1) * 2 : 0;
+            if (jsonenc_reserve(e, 1 + indent) != WK_OK) goto nomem;
+            if (f->index) e->out->data[e->out->len++] = ',';
+            if (e->pretty) jsonenc_newline(e, depth + 1);
+            if (f->container->kind == WK_MAP) {
+                const wk_member *m = &f->container->as.members[f->index];
+                rc = jsonenc_key(e, &m->key, depth + 1);
+                if (rc != WK_OK) return rc;
+                if (jsonenc_reserve(e, 2) != WK_OK) goto nomem;
+                jsonenc_put(e, ": ", e->pretty ? 2 : 1);
+                v = &m->value;
+            } else {
+                v = &f->container->as.items[f->index];
+            }
+            depth++;
+        }
     }
-    if (jsonenc_reserve(e, 2 + (size_t)depth * 2) != WK_OK) goto nomem;
-    if (e->pretty && count) jsonenc_newline(e, depth);
-    e->out->data[e->out->len++] = is_map ? '}' : ']';
-    return WK_OK;
 
 nomem:
     return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
@@ -1018,13 +1068,17 @@ nomem:
 static wk_code json_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf *out,
                            wk_status *st)
 {
-    jsonenc e = {0};
+    jsonenc e;
     e.out = out;
     e.st = st;
     e.max_depth = wk__depth_limit(opts ? opts->max_depth : 0);
     e.pretty = opts && (opts->flags & WK_ENCODE_PRETTY);
     e.flags = opts ? opts->flags : 0;
-    return jsonenc_value(&e, v, 0);
+    e.frames = e.inline_frames;
+    e.frame_cap = JSONENC_INLINE_FRAMES;
+    wk_code rc = jsonenc_value(&e, v, 0);
+    if (e.frames != e.inline_frames) free(e.frames);
+    return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
 
 #include "model/internal.h"
 
@@ -1470,6 +1471,63 @@ static void test_encode_depth_limit(void **state)
     ASSERT_ENCODE_FAILS(nested_lists(513), 0, DEPTH, "$[0][0]");
 }
 
+/* The deepest tree the limit allows, written on a thread with a 64 KiB stack. */
+typedef struct deep_job {
+    const wk_value *v;
+    uint32_t max_depth;
+    wk_buf out;
+    wk_status st;
+    wk_code rc;
+} deep_job;
+
+static void *deep_encode(void *arg)
+{
+    deep_job *j = arg;
+    wk_encode_opts opts = {.flags = 0, .max_depth = j->max_depth};
+    j->rc = wk_encode(json, j->v, &opts, &j->out, &j->st);
+    return NULL;
+}
+
+/*
+ * The encoder keeps its own stack of open lists and maps: nesting costs
+ * no C stack, so a tree at WK_MAX_DEPTH_LIMIT is written on a thread whose
+ * stack is far too small for one frame a level; and a depth error names the
+ * whole path, however deep.
+ */
+static void test_encode_deep_on_a_small_stack(void **state)
+{
+    (void)state;
+    wk_value deep = nested_lists(WK_MAX_DEPTH_LIMIT);
+    deep_job j = {.v = &deep, .max_depth = WK_MAX_DEPTH_LIMIT};
+    wk_buf_init(&j.out);
+    pthread_attr_t attr;
+    pthread_t t;
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, 64 * 1024), 0);
+    assert_int_equal(pthread_create(&t, &attr, deep_encode, &j), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(j.rc, WK_OK);
+    /* "[" per level, the 0, "]" per level. */
+    assert_int_equal(j.out.len, 2 * WK_MAX_DEPTH_LIMIT + 1);
+    assert_memory_equal(j.out.data, "[[[", 3);
+    assert_memory_equal(j.out.data + WK_MAX_DEPTH_LIMIT - 1, "[0]]", 4);
+    const wk_value *back;
+    wk_decode_opts dopts = {.max_depth = WK_MAX_DEPTH_LIMIT};
+    wk_status st;
+    assert_int_equal(wk_decode(json, j.out.data, j.out.len, &dopts, arena, &back, &st), WK_OK);
+    assert_true(wk_value_equal(back, &deep));
+    /* One level more fails, naming the path to the list that is too deep. */
+    wk_buf_clear(&j.out);
+    j.max_depth = WK_MAX_DEPTH_LIMIT - 1;
+    assert_int_equal(pthread_create(&t, &attr, deep_encode, &j), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    assert_int_equal(j.rc, WK_ERR_DEPTH);
+    assert_int_equal(j.out.len, 0);
+    assert_int_equal(strncmp(j.st.msg, "$[0][0][0]", 10), 0);
+    pthread_attr_destroy(&attr);
+    wk_buf_destroy(&j.out);
+}
+
 static void test_encode_keeps_buffer_on_failure(void **state)
 {
     (void)state;
@@ -1682,6 +1740,7 @@ int main(void)
         T(test_encode_non_string_keys),
         T(test_encode_pretty),
         T(test_encode_depth_limit),
+        T(test_encode_deep_on_a_small_stack),
         T(test_encode_keeps_buffer_on_failure),
         T(test_encode_invalid_arguments),
         T(test_encode_decode_round_trip),
