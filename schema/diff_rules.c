@@ -5,6 +5,12 @@
  * evaluates it (wk__diff_eval) and docs/compatibility.md is its Markdown
  * form (wk__diff_rules_markdown), kept equal to it by a test.
  *
+ * A change breaks a format in a direction when the reader fails to read
+ * the writer's data, reads a value both versions know as another value, or
+ * writes what it read back (same format) in a form the writer does not read
+ * back as the original (tests/formats/test_compat_matrix.c checks this on
+ * every fixture pair with generated data).
+ *
  * What the rules rest on, from wirekit's own readers (docs/mapping.md):
  *  - Protocol Buffers carries field numbers and wire types; JSON carries
  *    each field's json_name and accepts the proto name too; XML writes the
@@ -46,6 +52,17 @@
     "no data changes, but full names do: -m arguments, google.protobuf.Any type URLs "   \
     "and code that names the type see it"
 
+/*
+ * Old data holds values of a removed type only inside fields of the types
+ * that remain; those fields were removed or retyped too, and each such
+ * change is judged on its own (a removed field's value is kept as an
+ * unknown field). That no reader of the type itself is left is what the
+ * level MAJOR says.
+ */
+#define REMOVED_TYPE_BW                                                                    \
+    "old data holds values of the type only inside fields that the new version removed "  \
+    "or retyped, which are changes of their own (a removed field is kept as an unknown "  \
+    "field); no reader of the type itself is left, which the level says"
 #define ADDED_FW "the old reader keeps the new field as an unknown field and writes it back out"
 #define REMOVED_BW "the new reader keeps old data's value as an unknown field and writes it back out"
 #define TEXT_NOT_REQUIRED "wirekit's typed readers of this format do not enforce required fields: a missing one takes its default"
@@ -57,15 +74,20 @@
      {OK(REMOVED_BW), OK(TEXT_NOT_REQUIRED)}, {OK(REMOVED_BW), OK(TEXT_NOT_REQUIRED)},   \
      {OK(REMOVED_BW), OK(TEXT_NOT_REQUIRED)}}
 
+/* Both ways: the reader must take the writer's key, and the writer must take the key the
+ * reader writes the value back under, or the round trip back loses it. */
 #define KEYS_JSON                                                                          \
     "breaks unless the key the writer writes (its json_name) is one the reader accepts "  \
-    "(its proto name or json_name)"
+    "(its proto name or json_name), and the key the reader writes back (its json_name) "  \
+    "one the writer accepts"
 #define KEYS_XML                                                                           \
     "breaks unless the element the writer writes (its proto name) is one the reader "     \
-    "accepts (its proto name or json_name)"
+    "accepts (its proto name or json_name), and the element the reader writes back (its " \
+    "proto name) one the writer accepts"
 #define KEYS_MP                                                                            \
     "breaks unless the key the writer writes (its proto name) is one the reader accepts " \
-    "(its proto name or json_name)"
+    "(its proto name or json_name), and the key the reader writes back (its proto name) " \
+    "one the writer accepts"
 
 #define TYPES_PB "ok only when both types have the same wire encoding and the reader's type holds every value of the writer's (type rules below)"
 #define TYPES_TEXT "ok only when the reader's type accepts every value in the form this format writes the writer's type (type rules below)"
@@ -89,8 +111,7 @@ static const wk__diff_rule diff_rules[] = {
           OK("an old reader meets the type only inside new fields, which it keeps as unknown fields"))},
     {WK_CHANGE_MESSAGE_REMOVED, "A message type disappears.", WK_BUMP_MAJOR,
      "readers and writers of the type lose it",
-     ALL5(BREAKS("the new version has no such type: data of it cannot be read as it"),
-          OK("new writers cannot write the type"))},
+     ALL5(OK(REMOVED_TYPE_BW), OK("new writers cannot write the type"))},
     {WK_CHANGE_MESSAGE_MOVED,
      "A message type disappears under one full name and appears under another with the same "
      "fields (nested <-> top level, another parent or package).",
@@ -100,8 +121,7 @@ static const wk__diff_rule diff_rules[] = {
           OK("an old reader meets the type only inside new fields, which it keeps as unknown fields"))},
     {WK_CHANGE_ENUM_REMOVED, "An enum type disappears.", WK_BUMP_MAJOR,
      "readers and writers of the type lose it",
-     ALL5(BREAKS("the new version has no such type: values of it cannot be read as it"),
-          OK("new writers cannot write the type"))},
+     ALL5(OK(REMOVED_TYPE_BW), OK("new writers cannot write the type"))},
     {WK_CHANGE_ENUM_MOVED,
      "An enum type disappears under one full name and appears under another with the same values.",
      WK_BUMP_MINOR, FULL_NAME_LEVEL, TYPE_NAMES_INVISIBLE},
@@ -331,8 +351,14 @@ static bool rules_keys(wk_compat_format format, const wk_field_def *w, const wk_
                          w->number, r->number);
     }
     const char *key = format == WK_COMPAT_JSON ? w->json_name : w->name;
+    const char *back = format == WK_COMPAT_JSON ? r->json_name : r->name;
+    if (rules_accepts(r, key) && rules_accepts(w, back))
+        return rules_say(reason, cap, false, "the reader still accepts the key \"%s\", and the writer the key \"%s\"",
+                         key, back);
     if (rules_accepts(r, key))
-        return rules_say(reason, cap, false, "the reader still accepts the key \"%s\"", key);
+        return rules_say(reason, cap, true,
+                         "the reader accepts the key \"%s\" but writes the value back under \"%s\", which the "
+                         "writer does not accept: the round trip back loses it", key, back);
     if (strcmp(r->name, r->json_name) == 0)
         return rules_say(reason, cap, true,
                          "the data's key \"%s\" is unknown to the reader (it takes \"%s\"): the value "
@@ -680,6 +706,10 @@ static bool rules_types_text(wk_compat_format format, const wk_field_def *w, con
     if (w->type == WK_TYPE_ENUM && r->type == WK_TYPE_ENUM && w->enum_def && r->enum_def)
         return rules_enum_to_enum(names, w->enum_def, r->enum_def, reason, cap);
     if (rules_is_integer(w->type) && r->type == WK_TYPE_ENUM) {
+        if (names)
+            return !rules_say(reason, cap, true,
+                              "the reader takes a number but writes a number its enum lists back as the "
+                              "value's name, which a reader of %s refuses", wt);
         if (r->enum_def && r->enum_def->closed)
             return !rules_say(reason, cap, true, "the reader's closed enum %s refuses numbers it does not list", rt);
         if (rules_range_within(rules_range_of(w), (rules_range){INT32_MIN, INT32_MAX, false}))
@@ -692,8 +722,13 @@ static bool rules_types_text(wk_compat_format format, const wk_field_def *w, con
             return !rules_say(reason, cap, false, "every %s value is exactly a %s", wt, rt);
         return !rules_say(reason, cap, true, "%s cannot hold every %s value exactly", rt, wt);
     }
-    if (w->type == WK_TYPE_FLOAT && r->type == WK_TYPE_DOUBLE)
-        return !rules_say(reason, cap, false, "every float is a double");
+    if (w->type == WK_TYPE_FLOAT && r->type == WK_TYPE_DOUBLE) {
+        if (names)
+            return !rules_say(reason, cap, true,
+                              "a float is written as its shortest decimal text, which a double reader reads "
+                              "as the nearest double, another number (0.1f reads as 0.1)");
+        return !rules_say(reason, cap, false, "a float is written as a float 32, which a double reader widens exactly");
+    }
     if (w->type == WK_TYPE_DOUBLE && r->type == WK_TYPE_FLOAT)
         return !rules_say(reason, cap, true, "a float reader rounds a double to float precision");
     if ((w->type == WK_TYPE_STRING && r->type == WK_TYPE_BYTES) ||

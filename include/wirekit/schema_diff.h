@@ -18,7 +18,9 @@
  * carries numbers) but breaks JSON, XML and name-keyed MessagePack (which
  * carry names). "Breaks" means: with wirekit's default reading settings
  * (unknown fields kept, missing fields defaulted), the data fails to read,
- * or a value that both versions know reads as another value.
+ * or a value that both versions know reads as another value, or what the
+ * reader read, written back in the same format, does not read back under
+ * the writer's version as the original.
  * docs/compatibility.md has the whole table of rules, with a reason for
  * each entry; it is written from the same table the code uses.
  *
