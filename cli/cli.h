@@ -52,8 +52,11 @@ int cli_read_file(const char *path, wk_buf *out);
  * Writes data to path: "-" or NULL is standard output; a regular file is
  * written to a temporary file beside it and renamed over it, so that no
  * reader ever sees half of it; anything else that exists (a pipe, a
- * device such as /dev/stdout) is written straight through. Prints the
- * reason and returns CLI_IO on failure, leaving no temporary file.
+ * device such as /dev/stdout) is written straight through. The file is
+ * synced to disk before the rename and its folder after it; an existing
+ * file keeps its mode, and a symbolic link stays a link (the file it points
+ * to is replaced). Prints the reason and returns CLI_IO on failure,
+ * leaving no temporary file.
  */
 int cli_write_file(const char *path, const uint8_t *data, size_t len);
 

@@ -1,5 +1,5 @@
 /* Reading inputs, writing outputs without half-written files, and messages. */
-#define _DEFAULT_SOURCE 1   /* realpath, mkstemp, lstat */
+#define _DEFAULT_SOURCE 1   /* realpath, mkstemp, lstat, fsync, O_DIRECTORY */
 #include "cli.h"
 
 #include <errno.h>
@@ -152,7 +152,33 @@ static int io_fd_path(const char *path)
     return -1;
 }
 
-/* Writes through a temporary file beside `path` and renames it over. */
+/*
+ * After a rename, makes the new name durable: the folder holding `path` is
+ * synced. Failures are not reported: the file is already in place, and
+ * some file systems refuse to sync a folder; the name is then as durable
+ * as the system makes it.
+ */
+static void io_sync_folder(const char *path, size_t dirlen)
+{
+    char *folder = dirlen ? malloc(dirlen + 1) : NULL;
+    if (folder) {
+        memcpy(folder, path, dirlen);
+        folder[dirlen] = '\0';
+    }
+    int fd = open(folder ? folder : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(folder);
+}
+
+/*
+ * Writes through a temporary file beside `path` and renames it over: the
+ * bytes are synced to the disk before the name points at them, so that a
+ * crash leaves the old file or the new one, never a short one; then the
+ * folder is synced so that the rename lasts too.
+ */
 static int io_replace(const char *path, const uint8_t *data, size_t len, bool exists, mode_t old_mode)
 {
     size_t plen = strlen(path);
@@ -195,6 +221,8 @@ static int io_replace(const char *path, const uint8_t *data, size_t len, bool ex
     bool ok = io_write_all(fd, data, len);
     int saved = errno;
     if (ok && fchmod(fd, mode) != 0) { ok = false; saved = errno; }
+    /* EINVAL: a file system that cannot sync; the write still stands. */
+    if (ok && fsync(fd) != 0 && errno != EINVAL) { ok = false; saved = errno; }
     if (close(fd) != 0 && ok) { ok = false; saved = errno; }
     if (ok && rename(tmp, path) != 0) { ok = false; saved = errno; }
     if (!ok) unlink(tmp);
@@ -204,6 +232,7 @@ static int io_replace(const char *path, const uint8_t *data, size_t len, bool ex
         cli_error("cannot write '%s': %s", path, strerror(saved));
         return CLI_IO;
     }
+    io_sync_folder(path, dirlen);
     return CLI_OK;
 }
 

@@ -17,7 +17,7 @@ static const main_command main_commands[] = {
     {"bench", cli_bench, "measure size and speed of each format on sample messages"},
     {"inspect", cli_inspect, "show the fields of Protocol Buffers bytes without a schema"},
     {"formats", cli_formats, "list the formats, with their names, media types and extensions"},
-    {"schema", cli_schema, "show .proto schemas as wirekit reads them"},
+    {"schema", cli_schema, "show .proto schemas; compare their versions (diff, check, bump)"},
     {NULL, NULL, NULL},
 };
 
@@ -25,8 +25,9 @@ static void main_help(FILE *out)
 {
     fputs("Usage: wirekit COMMAND [OPTIONS] [ARGS]\n"
           "\n"
-          "Convert messages between JSON and MessagePack, and measure what each\n"
-          "format costs on your own messages.\n"
+          "Convert messages between JSON, XML, Protocol Buffers and MessagePack,\n"
+          "measure what each format costs on your own messages, and compare versions\n"
+          "of .proto schemas.\n"
           "\n"
           "Commands:\n", out);
     for (const main_command *c = main_commands; c->name; c++)

@@ -31,7 +31,7 @@ static const schema_command schema_commands[] = {
 
 static void schema_help(FILE *out)
 {
-    fputs("Usage: wirekit schema COMMAND [OPTIONS] FILE\n"
+    fputs("Usage: wirekit schema COMMAND [OPTIONS] FILE...\n"
           "\n"
           "Work with .proto schemas (proto2 and proto3), read by wirekit's own parser.\n"
           "\n"

@@ -8,21 +8,19 @@
  *          or --old-version/--new-version) with the bump their changes need,
  *          for one pair or for a folder of versions (--history);
  *   bump   prints the smallest correct version for the new file, and with
- *          --write puts it into the file.
+ *          --write puts it into the file; over a folder of versions
+ *          (--history), for each file after the first, fixing them forward.
  *
  * All three are clients of include/wirekit/schema_diff.h; the rules are the
  * library's (docs/compatibility.md).
  */
-#define _POSIX_C_SOURCE 200809L /* fsync, mkstemp, fchmod */
 #include "cli.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* What the three commands share on their command lines. */
 typedef struct versions_args {
@@ -38,7 +36,8 @@ typedef struct versions_args {
     bool explain;
     const char *old_version;      /* check, bump */
     const char *new_version;
-    const char *history;          /* check: a folder of versions */
+    const char *history;          /* check, bump: a folder of versions */
+    bool by_name;                 /* --order name: the history by file name, not version */
     bool transitive;
     bool write;                   /* bump */
 } versions_args;
@@ -99,12 +98,14 @@ static void versions_check_help(FILE *out)
           "  --new-version V      NEW's version, instead of the file's option\n"
           "  --history DIR        check every .proto file in DIR against the next one,\n"
           "                       ordered by their declared versions (SemVer precedence)\n"
+          "  --order KEY          with --history: version (the default) or name (by\n"
+          "                       file name, numbers in names compared as numbers)\n"
           "  --transitive         with --history, also check every version against\n"
           "                       every later one, not only the next\n"
           "\n"
-          "Exit status: 0 every step is big enough; 1 a step is too small, or a schema\n"
-          "is not valid; 2 bad usage (a missing or malformed version, no such TYPE);\n"
-          "3 a file could not be read.\n"
+          "Exit status: 0 every step is big enough; 1 a step is too small, two files\n"
+          "declare the same version, or a schema is not valid; 2 bad usage (a missing\n"
+          "or malformed version, no such TYPE); 3 a file could not be read.\n"
           "\n"
           "Examples:\n"
           "  wirekit schema check v1/order.proto v2/order.proto\n"
@@ -114,25 +115,40 @@ static void versions_check_help(FILE *out)
 static void versions_bump_help(FILE *out)
 {
     fputs("Usage: wirekit schema bump [OPTIONS] OLD.proto NEW.proto\n"
+          "       wirekit schema bump [OPTIONS] --history DIR\n"
           "\n"
           "Prints the smallest correct version for NEW: OLD's version (option\n"
           "(wirekit.version), or --old-version) raised by the bump NEW's changes need\n"
           "(MAJOR: X+1.0.0, MINOR: X.Y+1.0, PATCH or no change: X.Y.Z+1; from 0.y.z a\n"
           "breaking change gives 0.y+1.0 and anything else 0.y.z+1).\n"
           "\n"
+          "With --history DIR, the .proto files of DIR are put in order (by their\n"
+          "declared versions, or --order name) and each file after the first is\n"
+          "judged against the one before it, as that one is once fixed: one line per\n"
+          "file, 'ok' when its version is big enough and above the previous one, else\n"
+          "'too small', 'same version' or 'no version' with the version to use.\n"
+          "\n"
           "Options:\n", out);
     versions_common_help(out);
     fputs("  --old-version V      OLD's version, instead of the file's option\n"
           "  --write              also write the version into NEW's option\n"
           "                       (wirekit.version), in place and atomically; a file\n"
-          "                       without the option gets one after its package line\n"
+          "                       without the option gets one after its package line.\n"
+          "                       With --history: each file whose version is not ok,\n"
+          "                       in order, so that later files build on the fixes\n"
+          "  --history DIR        every .proto file in DIR, each after the one before\n"
+          "  --order KEY          with --history: version (the default: every file must\n"
+          "                       declare one) or name (by file name, numbers in names\n"
+          "                       compared as numbers; only the first needs a version)\n"
           "\n"
-          "Exit status: 0 printed (and written); 1 a schema is not valid; 2 bad usage\n"
-          "(a missing or malformed version, no such TYPE); 3 a file could not be read\n"
-          "or written.\n"
+          "Exit status: 0 printed (and written), even when a version was wrong ('wirekit\n"
+          "schema check' fails on those); 1 a schema is not valid, or two files declare\n"
+          "the same version; 2 bad usage (a missing or malformed version, no such\n"
+          "TYPE); 3 a file could not be read or written.\n"
           "\n"
-          "Example:\n"
-          "  wirekit schema bump --write v1/order.proto v2/order.proto\n", out);
+          "Examples:\n"
+          "  wirekit schema bump --write v1/order.proto v2/order.proto\n"
+          "  wirekit schema bump --order name --write --history versions/\n", out);
 }
 
 /* Parses the options; returns -1 to go on, or the exit status (help printed, usage error). */
@@ -147,6 +163,7 @@ static int versions_parse(int argc, char **argv, versions_args *a, void (*help)(
         return CLI_IO;
     }
     bool is_diff = strcmp(a->cmd, "schema diff") == 0, is_check = strcmp(a->cmd, "schema check") == 0;
+    bool order_given = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
         const char *value;
@@ -201,8 +218,16 @@ static int versions_parse(int argc, char **argv, versions_args *a, void (*help)(
             if (m < 0) return CLI_USAGE;
             continue;
         }
-        if (is_check && (m = cli_opt_value(argc, argv, &i, "--history", NULL, &a->history, a->cmd)) != 0) {
+        if (!is_diff && (m = cli_opt_value(argc, argv, &i, "--history", NULL, &a->history, a->cmd)) != 0) {
             if (m < 0) return CLI_USAGE;
+            continue;
+        }
+        if (!is_diff && (m = cli_opt_value(argc, argv, &i, "--order", NULL, &value, a->cmd)) != 0) {
+            if (m < 0) return CLI_USAGE;
+            if (strcmp(value, "name") == 0) a->by_name = true;
+            else if (strcmp(value, "version") == 0) a->by_name = false;
+            else return cli_usage_error(a->cmd, "--order takes version or name, not '%s'", value);
+            order_given = true;
             continue;
         }
         if (is_check && strcmp(arg, "--transitive") == 0) {
@@ -224,6 +249,7 @@ static int versions_parse(int argc, char **argv, versions_args *a, void (*help)(
         return -1;
     }
     if (a->transitive) return cli_usage_error(a->cmd, "--transitive goes with --history DIR");
+    if (order_given) return cli_usage_error(a->cmd, "--order goes with --history DIR");
     if (a->path_count != 2)
         return cli_usage_error(a->cmd, "which two schemas? (wirekit %s OLD.proto NEW.proto)", a->cmd);
     return -1;
@@ -385,88 +411,206 @@ static bool versions_check_step(const versions_args *a, const char *old_path, co
     return ok;
 }
 
+/* ------------------------------------------------------------------ */
+/* Histories: a folder of versions                                     */
+/* ------------------------------------------------------------------ */
+
 /* One file of a history folder. */
 typedef struct versions_entry {
-    char *path;
+    char *path;                   /* DIR/NAME as given */
+    const char *name;             /* NAME, inside path */
     wk_schema *schema;
-    wk_semver version;
+    bool has_version;
+    wk_semver version;            /* declared; points into the schema */
+    char next[96];                /* bump: the version it should have */
 } versions_entry;
 
-static int versions_entry_cmp(const void *x, const void *y)
+typedef struct versions_history_set {
+    versions_entry *entries;
+    size_t count;
+} versions_history_set;
+
+/*
+ * File names with the numbers in them compared as numbers, so that
+ * v2.proto comes before v10.proto; otherwise byte by byte. A longer run of
+ * digits (leading zeros aside) is the larger number; equal numbers written
+ * differently (07, 7) fall back to the bytes, so that the order is total.
+ */
+static int versions_name_cmp(const void *x, const void *y)
 {
-    const versions_entry *a = x, *b = y;
-    return wk_semver_cmp(&a->version, &b->version);
+    const unsigned char *a = (const unsigned char *)((const versions_entry *)x)->name;
+    const unsigned char *b = (const unsigned char *)((const versions_entry *)y)->name;
+    const unsigned char *a0 = a, *b0 = b;
+    while (*a && *b) {
+        bool da = *a >= '0' && *a <= '9', db = *b >= '0' && *b <= '9';
+        if (da && db) {
+            while (*a == '0') a++;
+            while (*b == '0') b++;
+            size_t la = 0, lb = 0;
+            while (a[la] >= '0' && a[la] <= '9') la++;
+            while (b[lb] >= '0' && b[lb] <= '9') lb++;
+            if (la != lb) return la < lb ? -1 : 1;
+            int c = memcmp(a, b, la);
+            if (c) return c;
+            a += la;
+            b += lb;
+            continue;
+        }
+        if (*a != *b) return *a < *b ? -1 : 1;
+        a++;
+        b++;
+    }
+    if (*a || *b) return *a ? 1 : -1;
+    return strcmp((const char *)a0, (const char *)b0);
 }
 
-static int versions_history(versions_args *a)
+/*
+ * By version; equal versions (an error, reported after sorting) by name,
+ * so that the message names them in the same order on every system.
+ */
+static int versions_version_cmp(const void *x, const void *y)
+{
+    const versions_entry *a = x, *b = y;
+    int c = wk_semver_cmp(&a->version, &b->version);
+    return c ? c : versions_name_cmp(x, y);
+}
+
+static void versions_history_free(versions_history_set *h)
+{
+    for (size_t i = 0; i < h->count; i++) {
+        wk_schema_free(h->entries[i].schema);
+        free(h->entries[i].path);
+    }
+    free(h->entries);
+    h->entries = NULL;
+    h->count = 0;
+}
+
+/* The names of the .proto files of the folder, sorted by name into h. */
+static int versions_history_list(const versions_args *a, versions_history_set *h)
 {
     DIR *dir = opendir(a->history);
     if (!dir) {
         cli_error("cannot read the folder '%s': %s", a->history, strerror(errno));
         return CLI_IO;
     }
-    versions_entry *entries = NULL;
-    size_t count = 0, cap = 0;
+    size_t cap = 0, dlen = strlen(a->history);
+    const char *sep = dlen && a->history[dlen - 1] == '/' ? "" : "/";
     int rc = CLI_OK;
     struct dirent *de;
     while (rc == CLI_OK && (de = readdir(dir)) != NULL) {
         size_t n = strlen(de->d_name);
         if (n < 7 || strcmp(de->d_name + n - 6, ".proto") != 0 || de->d_name[0] == '.') continue;
-        if (count == cap) {
+        if (h->count == cap) {
             size_t ncap = cap ? cap * 2 : 8;
-            versions_entry *grown = realloc(entries, ncap * sizeof *grown);
+            versions_entry *grown = realloc(h->entries, ncap * sizeof *grown);
             if (!grown) {
                 rc = CLI_IO;
                 cli_error("out of memory");
                 break;
             }
-            entries = grown;
+            h->entries = grown;
             cap = ncap;
         }
-        versions_entry *e = &entries[count];
+        versions_entry *e = &h->entries[h->count];
         memset(e, 0, sizeof *e);
-        size_t dlen = strlen(a->history);
         e->path = malloc(dlen + n + 2);
         if (!e->path) {
             rc = CLI_IO;
             cli_error("out of memory");
             break;
         }
-        snprintf(e->path, dlen + n + 2, "%s%s%s", a->history,
-                 dlen && a->history[dlen - 1] == '/' ? "" : "/", de->d_name);
-        count++;
-        rc = versions_load(a, e->path, &e->schema);
-        if (rc == CLI_OK) rc = versions_version_of(a, e->path, e->schema, NULL, "the file's version", &e->version);
+        snprintf(e->path, dlen + n + 2, "%s%s%s", a->history, sep, de->d_name);
+        e->name = e->path + dlen + strlen(sep);
+        h->count++;
     }
     closedir(dir);
-    if (rc == CLI_OK && count < 2) rc = cli_usage_error(a->cmd, "%s holds %zu .proto file%s: a history needs two or more",
-                                                        a->history, count, count == 1 ? "" : "s");
-    if (rc == CLI_OK) {
-        qsort(entries, count, sizeof *entries, versions_entry_cmp);
-        for (size_t i = 0; i + 1 < count && rc == CLI_OK; i++) {
-            if (wk_semver_cmp(&entries[i].version, &entries[i + 1].version) == 0) {
-                cli_error("%s and %s declare the same version", entries[i].path, entries[i + 1].path);
-                rc = CLI_DATA;
-            }
+    /* Sorted before loading, so that errors name files in the same order on every system. */
+    if (rc == CLI_OK && h->count > 1) qsort(h->entries, h->count, sizeof *h->entries, versions_name_cmp);
+    return rc;
+}
+
+/* Appends "A, B and C" (the paths of the files without a version) to buf. */
+static void versions_name_missing(const versions_history_set *h, char *buf, size_t cap)
+{
+    size_t missing = 0, said = 0, n = 0;
+    for (size_t i = 0; i < h->count; i++) missing += !h->entries[i].has_version;
+    buf[0] = '\0';
+    for (size_t i = 0; i < h->count && n < cap; i++) {
+        if (h->entries[i].has_version) continue;
+        said++;
+        const char *joint = said == 1 ? "" : said == missing ? " and " : ", ";
+        int w = snprintf(buf + n, cap - n, "%s%s", joint, h->entries[i].path);
+        if (w < 0) break;
+        n += (size_t)w;
+    }
+}
+
+/*
+ * Lists and loads the folder's .proto files, reads their versions and puts
+ * them in order: by version (each file must declare one, no two the same)
+ * or by name (for check each file needs a version, for bump the first
+ * one). Prints the error and returns the exit status on failure.
+ */
+static int versions_history_load(const versions_args *a, bool only_first_needs_version, versions_history_set *h)
+{
+    int rc = versions_history_list(a, h);
+    if (rc != CLI_OK) return rc;
+    if (h->count < 2)
+        return cli_usage_error(a->cmd, "%s holds %zu .proto file%s: a history needs two or more", a->history,
+                               h->count, h->count == 1 ? "" : "s");
+    size_t missing = 0;
+    for (size_t i = 0; i < h->count && rc == CLI_OK; i++) {
+        versions_entry *e = &h->entries[i];
+        rc = versions_load(a, e->path, &e->schema);
+        if (rc != CLI_OK) break;
+        e->has_version = wk_schema_main_file(e->schema)->version != NULL;
+        if (e->has_version) rc = versions_version_of(a, e->path, e->schema, NULL, e->path, &e->version);
+        else missing++;
+    }
+    if (rc != CLI_OK) return rc;
+    if (missing && !(a->by_name && only_first_needs_version)) {
+        char names[1024];
+        versions_name_missing(h, names, sizeof names);
+        return cli_usage_error(a->cmd, "%s declare%s no version: each file of the history needs option "
+                               "(wirekit.version) = \"X.Y.Z\"%s", names, missing == 1 ? "s" : "",
+                               only_first_needs_version ? " (or give --order name: then only the first file "
+                                                          "by name needs one)" : "");
+    }
+    if (a->by_name) {
+        if (!h->entries[0].has_version)
+            return cli_usage_error(a->cmd, "%s, the first file by name, declares no version: the history starts "
+                                   "from it, so it needs option (wirekit.version) = \"X.Y.Z\"", h->entries[0].path);
+        return CLI_OK;
+    }
+    qsort(h->entries, h->count, sizeof *h->entries, versions_version_cmp);
+    for (size_t i = 0; i + 1 < h->count; i++) {
+        if (wk_semver_cmp(&h->entries[i].version, &h->entries[i + 1].version) == 0) {
+            cli_error("%s and %s declare the same version, so the order of the history is not known (give "
+                      "--order name to order the files by name)", h->entries[i].path, h->entries[i + 1].path);
+            return CLI_DATA;
         }
     }
+    return CLI_OK;
+}
+
+static int versions_check_history(versions_args *a)
+{
+    versions_history_set h = {0};
+    int rc = versions_history_load(a, false, &h);
     bool all_ok = true;
-    for (size_t i = 0; i + 1 < count && rc == CLI_OK; i++) {
-        for (size_t j = i + 1; j < count && rc == CLI_OK; j++) {
+    for (size_t i = 0; i + 1 < h.count && rc == CLI_OK; i++) {
+        for (size_t j = i + 1; j < h.count && rc == CLI_OK; j++) {
             if (j > i + 1 && !a->transitive) break;
             wk_diff *d = NULL;
-            rc = versions_diff_schemas(a, entries[i].schema, entries[j].schema, &d);
-            if (rc == CLI_OK &&
-                !versions_check_step(a, entries[i].path, entries[j].path, d, &entries[i].version, &entries[j].version))
+            rc = versions_diff_schemas(a, h.entries[i].schema, h.entries[j].schema, &d);
+            if (rc == CLI_OK && !versions_check_step(a, h.entries[i].path, h.entries[j].path, d, &h.entries[i].version,
+                                                     &h.entries[j].version))
                 all_ok = false;
             wk_diff_free(d);
         }
     }
-    for (size_t i = 0; i < count; i++) {
-        wk_schema_free(entries[i].schema);
-        free(entries[i].path);
-    }
-    free(entries);
+    versions_history_free(&h);
     if (rc == CLI_OK) rc = versions_flush();
     return rc == CLI_OK && !all_ok ? CLI_DATA : rc;
 }
@@ -476,7 +620,7 @@ static int versions_check(int argc, char **argv)
     versions_args a = {.cmd = "schema check"};
     int rc = versions_parse(argc, argv, &a, versions_check_help);
     if (rc >= 0 || a.history) {
-        if (rc < 0) rc = versions_history(&a);
+        if (rc < 0) rc = versions_check_history(&a);
         free(a.includes);
         return rc;
     }
@@ -542,63 +686,6 @@ static size_t versions_string_end(const char *text, size_t len, size_t at)
     char quote = text[at++];
     while (at < len && text[at] != quote) at += text[at] == '\\' ? 2 : 1;
     return at < len ? at + 1 : len;
-}
-
-/* Writes data to path through a temporary file in its folder, synced, then renamed over it. */
-static int versions_replace(const char *path, const char *data, size_t len)
-{
-    struct stat sb;
-    if (stat(path, &sb) != 0) {
-        cli_error("cannot write '%s': %s", path, strerror(errno));
-        return CLI_IO;
-    }
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        cli_error("out of memory");
-        return CLI_IO;
-    }
-    const char *slash = strrchr(path, '/');
-    size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-    memcpy(tmp, path, dirlen);
-    snprintf(tmp + dirlen, plen + 16 - dirlen, ".%s.XXXXXX", path + dirlen);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        cli_error("cannot create a temporary file beside '%s': %s", path, strerror(errno));
-        free(tmp);
-        return CLI_IO;
-    }
-    bool ok = true;
-    size_t done = 0;
-    while (ok && done < len) {
-        ssize_t n = write(fd, data + done, len - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) ok = false;
-        else done += (size_t)n;
-    }
-    int saved = errno;
-    /* The data reaches the disk before the name points at it. */
-    if (ok && (fchmod(fd, sb.st_mode & 07777) != 0 || fsync(fd) != 0)) { ok = false; saved = errno; }
-    if (close(fd) != 0 && ok) { ok = false; saved = errno; }
-    if (ok && rename(tmp, path) != 0) { ok = false; saved = errno; }
-    if (!ok) {
-        unlink(tmp);
-        cli_error("cannot write '%s': %s", path, strerror(saved));
-    } else {
-        /* And the rename reaches it too. */
-        char *dir_path = strndup(path, dirlen ? dirlen : 1);
-        if (dir_path) {
-            if (!dirlen) dir_path[0] = '.';
-            int dfd = open(dir_path, O_RDONLY);
-            if (dfd >= 0) {
-                fsync(dfd);
-                close(dfd);
-            }
-            free(dir_path);
-        }
-    }
-    free(tmp);
-    return ok ? CLI_OK : CLI_IO;
 }
 
 /*
@@ -689,10 +776,79 @@ static int versions_write(const char *path, const wk_file_def *f, const char *ve
         cli_error("out of memory");
         rc = CLI_IO;
     } else {
-        rc = versions_replace(path, (const char *)out.data, out.len);
+        /* The shared writer: synced, renamed over the file, its mode kept. */
+        rc = cli_write_file(path, out.data, out.len);
     }
     wk_buf_destroy(&out);
     wk_buf_destroy(&text);
+    return rc;
+}
+
+/*
+ * The smallest correct version after `from` for `need`, into buf (and
+ * parsed into *out, pointing into buf). A number at its largest cannot
+ * grow: the error names the file and returns CLI_DATA rather than print a
+ * version that wrapped around to a lower one.
+ */
+static int versions_next(const char *path, const wk_semver *from, wk_bump need, char *buf, size_t cap,
+                         wk_semver *out)
+{
+    size_t n = wk_semver_next(from, need, buf, cap);
+    wk_status st;
+    if (n == 0 || n >= cap || wk_semver_parse(buf, n, out, &st) != WK_OK) {
+        cli_error("%s: no version follows %" PRIu64 ".%" PRIu64 ".%" PRIu64 " for a %s change: a number is at its "
+                  "largest", path, from->major, from->minor, from->patch, wk_bump_name(need));
+        return CLI_DATA;
+    }
+    return CLI_OK;
+}
+
+/*
+ * bump --history: each file after the first against the one before it, as
+ * that one is once fixed, so that the versions printed (and written) form
+ * a history that `check --history` accepts. A declared version is kept
+ * when it is big enough and above the previous one, even when bigger than
+ * needed; otherwise the smallest correct one takes its place.
+ */
+static int versions_bump_history(versions_args *a)
+{
+    versions_history_set h = {0};
+    int rc = versions_history_load(a, true, &h);
+    const wk_semver *prev = h.count ? &h.entries[0].version : NULL;
+    for (size_t i = 1; i < h.count && rc == CLI_OK; i++) {
+        versions_entry *old_e = &h.entries[i - 1], *e = &h.entries[i];
+        wk_diff *d = NULL;
+        rc = versions_diff_schemas(a, old_e->schema, e->schema, &d);
+        if (rc != CLI_OK) break;
+        wk_bump need = wk_diff_bump(d, a->formats, a->mode);
+        wk_diff_free(d);
+        wk_semver fixed;
+        rc = versions_next(e->path, prev, need, e->next, sizeof e->next, &fixed);
+        if (rc != CLI_OK) break;
+        const char *status = "ok";
+        if (!e->has_version) status = "no version";
+        else if (wk_semver_cmp(&e->version, prev) == 0) status = "same version";
+        else if (!wk_semver_step_allows(prev, &e->version, need)) status = "too small";
+        bool fix = strcmp(status, "ok") != 0;
+        if (fix && a->write) {
+            rc = versions_write(e->path, wk_schema_main_file(e->schema), e->next);
+            if (rc != CLI_OK) break;
+        }
+        printf("%s: %s -> %s: ", status, old_e->path, e->path);
+        versions_print_version(stdout, prev);
+        fputs(" -> ", stdout);
+        if (e->has_version) versions_print_version(stdout, &e->version);
+        else fputs("(none)", stdout);
+        printf(", the changes need %s", wk_bump_name(need));
+        if (!fix) printf(" (smallest %s)\n", e->next);
+        else printf(": %s %s\n", a->write ? "wrote" : "use", e->next);
+        /* The next step starts from the fixed version. */
+        if (fix) e->version = fixed;
+        prev = &e->version;
+    }
+    versions_history_free(&h);
+    if (rc == CLI_OK) rc = versions_flush();
+    else fflush(stdout);
     return rc;
 }
 
@@ -700,7 +856,8 @@ static int versions_bump(int argc, char **argv)
 {
     versions_args a = {.cmd = "schema bump"};
     int rc = versions_parse(argc, argv, &a, versions_bump_help);
-    if (rc >= 0) {
+    if (rc >= 0 || a.history) {
+        if (rc < 0) rc = versions_bump_history(&a);
         free(a.includes);
         return rc;
     }
@@ -713,8 +870,9 @@ static int versions_bump(int argc, char **argv)
     if (rc == CLI_OK) rc = versions_diff_schemas(&a, old_s, new_s, &d);
     if (rc == CLI_OK) {
         char next[96];
-        wk_semver_next(&from, wk_diff_bump(d, a.formats, a.mode), next, sizeof next);
-        if (a.write) rc = versions_write(a.paths[1], wk_schema_main_file(new_s), next);
+        wk_semver parsed;
+        rc = versions_next(a.paths[1], &from, wk_diff_bump(d, a.formats, a.mode), next, sizeof next, &parsed);
+        if (rc == CLI_OK && a.write) rc = versions_write(a.paths[1], wk_schema_main_file(new_s), next);
         if (rc == CLI_OK) {
             printf("%s\n", next);
             rc = versions_flush();

@@ -17,6 +17,12 @@ size_t wk_semver_next(const wk_semver *v, wk_bump bump, char *buf, size_t cap)
     uint64_t major = v->major, minor = v->minor, patch = v->patch;
     if (major == 0 && bump == WK_BUMP_MAJOR) bump = WK_BUMP_MINOR;
     else if (major == 0 && bump == WK_BUMP_MINOR) bump = WK_BUMP_PATCH;
+    /* A number already at its largest cannot grow: no version follows. */
+    uint64_t *raised = bump == WK_BUMP_MAJOR ? &major : bump == WK_BUMP_MINOR ? &minor : &patch;
+    if (*raised == UINT64_MAX) {
+        if (cap) buf[0] = '\0';
+        return 0;
+    }
     switch (bump) {
     case WK_BUMP_MAJOR: major++; minor = 0; patch = 0; break;
     case WK_BUMP_MINOR: minor++; patch = 0; break;

@@ -254,6 +254,8 @@ WK_API wk_code wk_diff_write_json(const wk_diff *d, uint32_t formats, wk_compat_
  * is always a higher version). The pre-release and build of v are dropped.
  * For 0.y.z, where SemVer lets anything change, the common practice: a
  * MAJOR-level change gives 0.(y+1).0, MINOR and PATCH give 0.y.(z+1).
+ * When the number to raise is already UINT64_MAX, no version follows: it
+ * returns 0 and leaves buf empty.
  */
 WK_API size_t wk_semver_next(const wk_semver *v, wk_bump bump, char *buf, size_t cap);
 

@@ -225,13 +225,13 @@ static void test_usage(void **state)
     result r = run(ARGS("schema"));
     assert_int_equal(r.status, 2);
     assert_string_equal(r.out, "");
-    assert_non_null(strstr(r.err, "Usage: wirekit schema COMMAND [OPTIONS] FILE\n"));
+    assert_non_null(strstr(r.err, "Usage: wirekit schema COMMAND [OPTIONS] FILE...\n"));
     result_free(&r);
 
     r = run(ARGS("schema", "--help"));
     assert_int_equal(r.status, 0);
     assert_string_equal(r.err, "");
-    assert_non_null(strstr(r.out, "Usage: wirekit schema COMMAND [OPTIONS] FILE\n"));
+    assert_non_null(strstr(r.out, "Usage: wirekit schema COMMAND [OPTIONS] FILE...\n"));
     assert_non_null(strstr(r.out, "  show   print a .proto schema as resolved, one line per definition\n"));
     result_free(&r);
 
@@ -242,7 +242,7 @@ static void test_usage(void **state)
 
     r = run(ARGS("--help"));
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "  schema    show .proto schemas as wirekit reads them\n"));
+    assert_non_null(strstr(r.out, "  schema    show .proto schemas; compare their versions (diff, check, bump)\n"));
     result_free(&r);
 
     r = run(ARGS("schema", "show", "-h"));

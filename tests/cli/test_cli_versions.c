@@ -3,7 +3,9 @@
  * process: exact output for a few pairs of tests/data/schema-history/, the
  * exit statuses 0, 1, 2 and 3, `bump --write` on copies in a temporary
  * folder (the file rewritten in place, every other byte kept, no temporary
- * file left, the result still loading), and `check --history`.
+ * file left, the result still loading), `check --history` and
+ * `bump --history` (on copies of the history folders, with and without
+ * --write, ordered by version or by name).
  */
 #define _GNU_SOURCE /* mkdtemp */
 #include <stdarg.h>
@@ -17,7 +19,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -63,8 +67,11 @@ static void write_file(const char *path, const char *text)
     fclose(f);
 }
 
-/* Runs wirekit with args in the folder `cwd`, capturing both outputs. */
-static result run_in(const char *cwd, const char *const *args)
+/*
+ * Runs wirekit with args in the folder `cwd`, capturing both outputs;
+ * fsize_max, when not 0, limits the size of the files it writes.
+ */
+static result run_limited(const char *cwd, const char *const *args, rlim_t fsize_max)
 {
     char dir[] = "/tmp/wk_cli_versions_XXXXXX";
     assert_non_null(mkdtemp(dir));
@@ -82,6 +89,12 @@ static result run_in(const char *cwd, const char *const *args)
         int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(cwd) != 0) _exit(127);
+        if (fsize_max) {
+            /* A write past the limit then fails with EFBIG instead of ending the process. */
+            struct rlimit rl = {fsize_max, fsize_max};
+            signal(SIGXFSZ, SIG_IGN);
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
+        }
         execv(WK_CLI_PATH, (char *const *)argv);
         _exit(127);
     }
@@ -96,6 +109,8 @@ static result run_in(const char *cwd, const char *const *args)
     rmdir(dir);
     return r;
 }
+
+static result run_in(const char *cwd, const char *const *args) { return run_limited(cwd, args, 0); }
 
 static void expect_in(const char *cwd, const char *const *args, int status, const char *out, const char *err)
 {
@@ -211,8 +226,8 @@ static void test_diff_errors(void **state)
 static void test_help(void **state)
 {
     (void)state;
-    const char *cmds[] = {"diff", "check", "bump"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *cmds[] = {"show", "diff", "check", "bump"};
+    for (size_t i = 0; i < 4; i++) {
         result r = run_in(DATA_DIR, ARGS("schema", cmds[i], "--help"));
         assert_int_equal(r.status, 0);
         char want[64];
@@ -225,7 +240,27 @@ static void test_help(void **state)
     }
     result r = run_in(DATA_DIR, ARGS("schema", "--help"));
     assert_int_equal(r.status, 0);
-    assert_non_null(strstr(r.out, "  diff   list the changes between two versions, per format and direction\n"));
+    assert_non_null(strstr(r.out, "Commands:\n"
+                                  "  show   print a .proto schema as resolved, one line per definition\n"
+                                  "  diff   list the changes between two versions, per format and direction\n"
+                                  "  check  check that a declared version step is big enough for the changes\n"
+                                  "  bump   print (or write) the smallest correct next version\n"
+                                  "\n"));
+    assert_string_equal(r.err, "");
+    free(r.out);
+    free(r.err);
+    /* The history options are in the help of the commands that take them. */
+    r = run_in(DATA_DIR, ARGS("schema", "bump", "--help"));
+    assert_non_null(strstr(r.out, "       wirekit schema bump [OPTIONS] --history DIR\n"));
+    assert_non_null(strstr(r.out, "  --order KEY "));
+    free(r.out);
+    free(r.err);
+    r = run_in(DATA_DIR, ARGS("schema", "check", "--help"));
+    assert_non_null(strstr(r.out, "  --order KEY "));
+    free(r.out);
+    free(r.err);
+    r = run_in(DATA_DIR, ARGS("--help"));
+    assert_non_null(strstr(r.out, "  schema    show .proto schemas; compare their versions (diff, check, bump)\n"));
     free(r.out);
     free(r.err);
 }
@@ -426,6 +461,314 @@ static void test_bump_write(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* ---- bump --history ---- */
+
+/* Fills the template `dir` (mkdtemp) with copies of the files of the history folder `name`. */
+static void copy_history(const char *name, char *dir)
+{
+    assert_non_null(mkdtemp(dir));
+    char from_dir[512];
+    snprintf(from_dir, sizeof from_dir, "%s/%s", DATA_DIR, name);
+    DIR *d = opendir(from_dir);
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.') continue;
+        char from[1024];
+        snprintf(from, sizeof from, "%s/%s", from_dir, de->d_name);
+        copy_to(from, dir, de->d_name);
+    }
+    closedir(d);
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    return read_all(path);
+}
+
+static void write_in(const char *dir, const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    write_file(path, text);
+}
+
+static void assert_file_in(const char *dir, const char *name, const char *text)
+{
+    char *got = read_in(dir, name);
+    assert_string_equal(got, text);
+    free(got);
+}
+
+/* Removes the files of a test's folder, then the folder. */
+static void remove_folder(const char *dir)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        char path[512];
+        int n = snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        assert_true(n > 0 && (size_t)n < sizeof path);
+        assert_int_equal(unlink(path), 0);
+    }
+    closedir(d);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+/* A schema of the history fixtures, with `version_line` after the import. */
+static char *order_schema(const char *version_line, bool with_quantity)
+{
+    static char text[512];
+    snprintf(text, sizeof text,
+             "syntax = \"proto3\";\npackage acme;\nimport \"wirekit/options.proto\";\n%s\n"
+             "message Order {\n  string sku = 1;\n%s}\n",
+             version_line, with_quantity ? "  int32 quantity = 2;\n" : "");
+    return text;
+}
+
+static void test_bump_history_fixes_forward(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_hist_XXXXXX";
+    copy_history("history-too-small", dir);
+    char *v2 = read_in(dir, "v2.proto"), *v3 = read_in(dir, "v3.proto");
+    /* v2 needs minor; v3 then has v2's fixed version, so it needs one above it. */
+    expect_in(dir, ARGS("schema", "bump", "--history", "."), 0,
+              "too small: ./v1.proto -> ./v2.proto: 1.0.0 -> 1.0.1, the changes need minor: use 1.1.0\n"
+              "same version: ./v2.proto -> ./v3.proto: 1.1.0 -> 1.1.0, the changes need none: use 1.1.1\n",
+              "");
+    /* Without --write nothing changes. */
+    assert_file_in(dir, "v2.proto", v2);
+    assert_file_in(dir, "v3.proto", v3);
+    free(v2);
+    free(v3);
+
+    char path[256];
+    snprintf(path, sizeof path, "%s/v2.proto", dir);
+    assert_int_equal(chmod(path, 0640), 0);
+    expect_in(dir, ARGS("schema", "bump", "--write", "--history", "."), 0,
+              "too small: ./v1.proto -> ./v2.proto: 1.0.0 -> 1.0.1, the changes need minor: wrote 1.1.0\n"
+              "same version: ./v2.proto -> ./v3.proto: 1.1.0 -> 1.1.0, the changes need none: wrote 1.1.1\n",
+              "");
+    assert_file_in(dir, "v2.proto", order_schema("option (wirekit.version) = \"1.1.0\";\n", true));
+    assert_file_in(dir, "v3.proto", order_schema("option (wirekit.version) = \"1.1.1\";\n", true));
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0640);
+    assert_int_equal(count_entries(dir), 3);
+    /* The fixed history passes the check, and a second bump finds nothing to fix. */
+    expect_in(dir, ARGS("schema", "check", "--history", "."), 0,
+              "ok: ./v1.proto -> ./v2.proto: 1.0.0 -> 1.1.0 declares minor, the changes need minor\n"
+              "ok: ./v2.proto -> ./v3.proto: 1.1.0 -> 1.1.1 declares patch, the changes need none\n",
+              "");
+    expect_in(dir, ARGS("schema", "bump", "--write", "--history", "."), 0,
+              "ok: ./v1.proto -> ./v2.proto: 1.0.0 -> 1.1.0, the changes need minor (smallest 1.1.0)\n"
+              "ok: ./v2.proto -> ./v3.proto: 1.1.0 -> 1.1.1, the changes need none (smallest 1.1.1)\n",
+              "");
+    assert_file_in(dir, "v3.proto", order_schema("option (wirekit.version) = \"1.1.1\";\n", true));
+    remove_folder(dir);
+}
+
+static void test_bump_history_keeps_good_versions(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_hist_XXXXXX";
+    copy_history("history-ok", dir);
+    char *a = read_in(dir, "order-a.proto"), *b = read_in(dir, "order-b.proto"), *c = read_in(dir, "order-c.proto");
+    /* By version: c (1.0.0), a (1.1.0), b (2.0.0), each step right; --write leaves every byte. */
+    expect_in(dir, ARGS("schema", "bump", "--write", "--history", "."), 0,
+              "ok: ./order-c.proto -> ./order-a.proto: 1.0.0 -> 1.1.0, the changes need minor (smallest 1.1.0)\n"
+              "ok: ./order-a.proto -> ./order-b.proto: 1.1.0 -> 2.0.0, the changes need major (smallest 2.0.0)\n",
+              "");
+    assert_file_in(dir, "order-a.proto", a);
+    assert_file_in(dir, "order-b.proto", b);
+    assert_file_in(dir, "order-c.proto", c);
+    /* A bigger step than needed is kept; the smallest is still shown. */
+    write_in(dir, "order-a.proto", order_schema("option (wirekit.version) = \"1.5.0\";\n", true));
+    write_in(dir, "order-b.proto", c);
+    write_in(dir, "order-c.proto", order_schema("option (wirekit.version) = \"0.9.0\";\n", false));
+    expect_in(dir, ARGS("schema", "bump", "--history", "."), 0,
+              "ok: ./order-c.proto -> ./order-b.proto: 0.9.0 -> 1.0.0, the changes need none (smallest 0.9.1)\n"
+              "ok: ./order-b.proto -> ./order-a.proto: 1.0.0 -> 1.5.0, the changes need minor (smallest 1.1.0)\n",
+              "");
+    /* By name the order is a, b, c: c goes back to 1.0.0 and drops a field. */
+    write_in(dir, "order-a.proto", a);
+    write_in(dir, "order-b.proto", b);
+    write_in(dir, "order-c.proto", c);
+    expect_in(dir, ARGS("schema", "bump", "--order", "name", "--history", "."), 0,
+              "ok: ./order-a.proto -> ./order-b.proto: 1.1.0 -> 2.0.0, the changes need major (smallest 2.0.0)\n"
+              "too small: ./order-b.proto -> ./order-c.proto: 2.0.0 -> 1.0.0, the changes need major: use 3.0.0\n",
+              "");
+    expect_in(dir, ARGS("schema", "check", "--order", "name", "--history", "."), 1,
+              "ok: ./order-a.proto -> ./order-b.proto: 1.1.0 -> 2.0.0 declares major, the changes need major\n"
+              "too small: ./order-b.proto -> ./order-c.proto: 2.0.0 -> 1.0.0 declares a lower version, the changes "
+              "need major\n"
+              "  ./order-b.proto:7 -> ./order-c.proto:7: field-renamed acme.Order.sku (name stock_code -> sku) needs "
+              "major: json backward: the data's key \"stockCode\" is unknown to the reader (it takes \"sku\"): the "
+              "value becomes an unknown field\n"
+              "  ./order-b.proto:8 -> (none): field-removed acme.Order.quantity (singular quantity = 2, not reserved) "
+              "needs major: what is not reserved is free again: a later version may reuse the number or the name and "
+              "then read old data's value as another field; reserve both to make the removal MINOR\n",
+              "");
+    free(a);
+    free(b);
+    free(c);
+    remove_folder(dir);
+}
+
+static void test_bump_history_without_versions(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_hist_XXXXXX";
+    copy_history("history-too-small", dir);
+    write_in(dir, "v2.proto", order_schema("", true));
+    write_in(dir, "v3.proto", order_schema("", true));
+    /* Ordered by version, every file needs one. */
+    expect_in(dir, ARGS("schema", "bump", "--history", "."), 2, "",
+              "wirekit: error: ./v2.proto and ./v3.proto declare no version: each file of the history needs option "
+              "(wirekit.version) = \"X.Y.Z\" (or give --order name: then only the first file by name needs one)\n"
+              "Try 'wirekit schema bump --help'.\n");
+    /* check needs every version, in either order. */
+    expect_in(dir, ARGS("schema", "check", "--order", "name", "--history", "."), 2, "",
+              "wirekit: error: ./v2.proto and ./v3.proto declare no version: each file of the history needs option "
+              "(wirekit.version) = \"X.Y.Z\"\nTry 'wirekit schema check --help'.\n");
+    /* By name, bump gives them one, after the first file's. */
+    expect_in(dir, ARGS("schema", "bump", "--order", "name", "--write", "--history", "."), 0,
+              "no version: ./v1.proto -> ./v2.proto: 1.0.0 -> (none), the changes need minor: wrote 1.1.0\n"
+              "no version: ./v2.proto -> ./v3.proto: 1.1.0 -> (none), the changes need none: wrote 1.1.1\n",
+              "");
+    assert_file_in(dir, "v2.proto", "syntax = \"proto3\";\npackage acme;\noption (wirekit.version) = \"1.1.0\";\n"
+                                    "import \"wirekit/options.proto\";\n\nmessage Order {\n  string sku = 1;\n"
+                                    "  int32 quantity = 2;\n}\n");
+    expect_in(dir, ARGS("schema", "check", "--history", "."), 0,
+              "ok: ./v1.proto -> ./v2.proto: 1.0.0 -> 1.1.0 declares minor, the changes need minor\n"
+              "ok: ./v2.proto -> ./v3.proto: 1.1.0 -> 1.1.1 declares patch, the changes need none\n",
+              "");
+    /* The first file is where the history starts: it needs a version. */
+    write_in(dir, "v1.proto", order_schema("", false));
+    expect_in(dir, ARGS("schema", "bump", "--order", "name", "--history", "."), 2, "",
+              "wirekit: error: ./v1.proto, the first file by name, declares no version: the history starts from it, "
+              "so it needs option (wirekit.version) = \"X.Y.Z\"\nTry 'wirekit schema bump --help'.\n");
+    /* A version that is not SemVer makes the schema invalid, with its place. */
+    write_in(dir, "v1.proto", order_schema("option (wirekit.version) = \"v1\";\n", false));
+    expect_in(dir, ARGS("schema", "bump", "--order", "name", "--history", "."), 1, "",
+              "./v1.proto:4:28: error: option (wirekit.version): \"v1\" is not a SemVer 2.0.0 version: the major "
+              "version must be a number, not 'v' (at character 1)\n");
+    remove_folder(dir);
+}
+
+static void test_bump_history_names_and_duplicates(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_hist_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *v100 = order_schema("option (wirekit.version) = \"1.0.0\";\n", false);
+    write_in(dir, "v2.proto", v100);
+    write_in(dir, "v10.proto", v100);
+    /* Two files, one version: the order is not known. */
+    expect_in(dir, ARGS("schema", "bump", "--history", "."), 1, "",
+              "wirekit: error: ./v2.proto and ./v10.proto declare the same version, so the order of the history is "
+              "not known (give --order name to order the files by name)\n");
+    expect_in(dir, ARGS("schema", "check", "--history", "."), 1, "",
+              "wirekit: error: ./v2.proto and ./v10.proto declare the same version, so the order of the history is "
+              "not known (give --order name to order the files by name)\n");
+    /* By name, with numbers compared as numbers: v2 before v10. */
+    expect_in(dir, ARGS("schema", "bump", "--order", "name", "--history", "."), 0,
+              "same version: ./v2.proto -> ./v10.proto: 1.0.0 -> 1.0.0, the changes need none: use 1.0.1\n", "");
+    remove_folder(dir);
+}
+
+static void test_bump_history_usage(void **state)
+{
+    (void)state;
+    expect_in(DATA_DIR, ARGS("schema", "bump", "--order", "date", "--history", "history-ok"), 2, "",
+              "wirekit: error: --order takes version or name, not 'date'\nTry 'wirekit schema bump --help'.\n");
+    expect_in(DATA_DIR "/field-added", ARGS("schema", "bump", "--order", "name", "old.proto", "new.proto"), 2, "",
+              "wirekit: error: --order goes with --history DIR\nTry 'wirekit schema bump --help'.\n");
+    expect_in(DATA_DIR, ARGS("schema", "bump", "--history", "history-ok", "--old-version", "1.0.0"), 2, "",
+              "wirekit: error: --history reads each file's own version: no --old-version or --new-version\n"
+              "Try 'wirekit schema bump --help'.\n");
+    expect_in(DATA_DIR, ARGS("schema", "bump", "--history", "history-ok", "--transitive"), 2, "",
+              "wirekit: error: unknown option '--transitive'\nTry 'wirekit schema bump --help'.\n");
+    expect_in(DATA_DIR, ARGS("schema", "bump", "--history", "no-such-folder"), 3, "",
+              "wirekit: error: cannot read the folder 'no-such-folder': No such file or directory\n");
+    expect_in(DATA_DIR, ARGS("schema", "bump", "--history", "field-added", "old.proto"), 2, "",
+              "wirekit: error: --history DIR takes no OLD and NEW files\nTry 'wirekit schema bump --help'.\n");
+}
+
+/* A write that fails leaves the file as it was and no temporary file; the files before it stay written. */
+static void test_bump_write_failure(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_hist_XXXXXX";
+    copy_history("history-too-small", dir);
+    char *v2 = read_in(dir, "v2.proto");
+    /* The rewritten v2 is 160 bytes: over a limit of 150. */
+    result r = run_limited(dir, ARGS("schema", "bump", "--write", "--history", "."), 150);
+    assert_int_equal(r.status, 3);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "wirekit: error: cannot write './v2.proto': File too large\n");
+    free(r.out);
+    free(r.err);
+    assert_file_in(dir, "v2.proto", v2);
+    assert_int_equal(count_entries(dir), 3);
+    /* One pair, the same. */
+    r = run_limited(dir, ARGS("schema", "bump", "--write", "v1.proto", "v2.proto"), 150);
+    assert_int_equal(r.status, 3);
+    assert_string_equal(r.out, "");
+    assert_string_equal(r.err, "wirekit: error: cannot write 'v2.proto': File too large\n");
+    free(r.out);
+    free(r.err);
+    assert_file_in(dir, "v2.proto", v2);
+    assert_int_equal(count_entries(dir), 3);
+    free(v2);
+    remove_folder(dir);
+}
+
+/* NEW given as a symbolic link: the file it points to is rewritten, the link stays. */
+static void test_bump_write_through_link(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_link_XXXXXX";
+    copy_history("history-too-small", dir);
+    char link[256];
+    snprintf(link, sizeof link, "%s/next.proto", dir);
+    assert_int_equal(symlink("v2.proto", link), 0);
+    expect_in(dir, ARGS("schema", "bump", "--write", "v1.proto", "next.proto"), 0, "1.1.0\n", "");
+    struct stat sb;
+    assert_int_equal(lstat(link, &sb), 0);
+    assert_true(S_ISLNK(sb.st_mode));
+    assert_file_in(dir, "v2.proto", order_schema("option (wirekit.version) = \"1.1.0\";\n", true));
+    assert_int_equal(count_entries(dir), 4);
+    remove_folder(dir);
+}
+
+/* A version that cannot grow is an error, not a wrapped-around 0.0.0. */
+static void test_bump_version_at_its_largest(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/wk_cli_versions_max_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    write_in(dir, "a.proto", order_schema("option (wirekit.version) = \"18446744073709551615.0.0\";\n", true));
+    write_in(dir, "b.proto", order_schema("option (wirekit.version) = \"18446744073709551615.0.1\";\n", false));
+    char *b = read_in(dir, "b.proto");
+    expect_in(dir, ARGS("schema", "bump", "--write", "--history", "."), 1, "",
+              "wirekit: error: ./b.proto: no version follows 18446744073709551615.0.0 for a major change: a number is "
+              "at its largest\n");
+    expect_in(dir, ARGS("schema", "bump", "--write", "a.proto", "b.proto"), 1, "",
+              "wirekit: error: b.proto: no version follows 18446744073709551615.0.0 for a major change: a number is "
+              "at its largest\n");
+    assert_file_in(dir, "b.proto", b);
+    free(b);
+    /* Adding a field: the minor number still grows. */
+    expect_in(dir, ARGS("schema", "bump", "b.proto", "a.proto"), 0, "18446744073709551615.1.0\n", "");
+    remove_folder(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -438,6 +781,14 @@ int main(void)
         cmocka_unit_test(test_check_history),
         cmocka_unit_test(test_bump_prints),
         cmocka_unit_test(test_bump_write),
+        cmocka_unit_test(test_bump_history_fixes_forward),
+        cmocka_unit_test(test_bump_history_keeps_good_versions),
+        cmocka_unit_test(test_bump_history_without_versions),
+        cmocka_unit_test(test_bump_history_names_and_duplicates),
+        cmocka_unit_test(test_bump_history_usage),
+        cmocka_unit_test(test_bump_write_failure),
+        cmocka_unit_test(test_bump_write_through_link),
+        cmocka_unit_test(test_bump_version_at_its_largest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

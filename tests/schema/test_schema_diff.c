@@ -472,6 +472,12 @@ static void test_semver_next(void **state)
     expect_next("0.3.1", WK_BUMP_MINOR, "0.3.2");
     expect_next("0.3.1", WK_BUMP_PATCH, "0.3.2");
     expect_next("18446744073709551614.0.0", WK_BUMP_MAJOR, "18446744073709551615.0.0");
+    /* A number at its largest cannot grow: no version, not one that wrapped around. */
+    expect_next("18446744073709551615.0.0", WK_BUMP_MAJOR, "");
+    expect_next("1.18446744073709551615.3", WK_BUMP_MINOR, "");
+    expect_next("1.2.18446744073709551615", WK_BUMP_PATCH, "");
+    expect_next("1.2.18446744073709551615", WK_BUMP_MINOR, "1.3.0");
+    expect_next("0.18446744073709551615.0", WK_BUMP_MAJOR, "");
     /* Cut to the buffer, the length it needs all the same. */
     char small[4];
     wk_semver v = ver("10.20.30");
