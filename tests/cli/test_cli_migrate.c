@@ -21,50 +21,22 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef WK_CLI_PATH
-#error "WK_CLI_PATH must name the built wirekit binary"
-#endif
+#include "support/files.h"
+#include "support/run.h"
 
 #define DATA_DIR WK_SOURCE_DIR "/tests/data/versions"
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-typedef struct result {
-    int status;   /* exit status, or 128 + signal */
-    char *out;
-    size_t out_len;
-    char *err;
-} result;
+typedef wkt_result result;
 
 /* A scratch folder in the folder the test runs in (the build tree). */
 static char tmp_dir[4096];
 
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
-
-static void write_all(const char *path, const void *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(data, 1, len, f), len);
-    fclose(f);
+    char *text = (char *)wkt_read_file(path, len);
+    if (!text) fail_msg("cannot read %s", path);
+    return text;
 }
 
 static int group_setup(void **state)
@@ -93,43 +65,13 @@ static int group_teardown(void **state)
 /* Runs wirekit with args in DATA_DIR, `in` (len bytes) on standard input. */
 static result run_in(const char *const *args, const void *in, size_t len)
 {
-    char in_path[4200], out_path[4200], err_path[4200];
-    snprintf(in_path, sizeof in_path, "%s/in", tmp_dir);
-    snprintf(out_path, sizeof out_path, "%s/out", tmp_dir);
-    snprintf(err_path, sizeof err_path, "%s/err", tmp_dir);
-    write_all(in_path, in, len);
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = WK_CLI_PATH;
-    for (const char *const *a = args; *a; a++) argv[n++] = *a;
-    argv[n] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int i = open(in_path, O_RDONLY);
-        int o = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int e = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (i < 0 || o < 0 || e < 0 || dup2(i, 0) < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 || chdir(DATA_DIR) != 0)
-            _exit(127);
-        execv(WK_CLI_PATH, (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_all(out_path, &r.out_len);
-    r.err = read_all(err_path, NULL);
-    return r;
+    wkt_run_opts o = {.cwd = DATA_DIR, .in = in, .in_len = len};
+    return wkt_run(&o, args);
 }
 
 static result run(const char *const *args, const char *in) { return run_in(args, in, strlen(in)); }
 
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
+static void result_free(result *r) { wkt_result_free(r); }
 
 /* Runs and checks the exit status, standard output (NULL: not checked) and standard error exactly. */
 static void expect(const char *const *args, const char *in, int status, const char *out, const char *err)

@@ -29,9 +29,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef WK_CLI_PATH
-#error "WK_CLI_PATH must name the built wirekit binary"
-#endif
+#include "support/files.h"
+#include "support/run.h"
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
@@ -39,32 +38,13 @@ typedef struct fixture {
     char dir[PATH_MAX / 2];   /* room left in a PATH_MAX path for a file name */
 } fixture;
 
-typedef struct result {
-    int status;     /* exit status, or 128 + signal */
-    char *out;      /* standard output, NUL-terminated */
-    size_t out_len;
-    char *err;      /* standard error */
-} result;
+typedef wkt_result result;
 
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
+    char *text = (char *)wkt_read_file(path, len);
+    if (!text) fail_msg("cannot open %s", path);
+    return text;
 }
 
 static void path_in(const fixture *t, const char *name, char *out)
@@ -96,43 +76,10 @@ static bool file_exists(const fixture *t, const char *name)
  */
 static result run_program(const fixture *t, const char *program, const char *const *args, const char *in)
 {
-    char out_path[PATH_MAX], err_path[PATH_MAX], in_path[PATH_MAX];
-    path_in(t, ".stdout", out_path);
-    path_in(t, ".stderr", err_path);
+    char in_path[PATH_MAX];
     if (in) path_in(t, in, in_path);
-    else snprintf(in_path, sizeof in_path, "/dev/null");
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = program ? program : WK_CLI_PATH;
-    for (const char *const *a = args; *a; a++) {
-        assert_true(n < 63);
-        argv[n++] = *a;
-    }
-    argv[n] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int fin = open(in_path, O_RDONLY);
-        int fout = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int ferr = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fin < 0 || fout < 0 || ferr < 0 || dup2(fin, 0) < 0 || dup2(fout, 1) < 0 || dup2(ferr, 2) < 0 ||
-            chdir(t->dir) != 0)
-            _exit(126);
-        if (program) execvp(argv[0], (char *const *)argv);
-        else execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_all(out_path, &r.out_len);
-    r.err = read_all(err_path, NULL);
-    unlink(out_path);
-    unlink(err_path);
-    if (!program && (strstr(r.err, "Sanitizer") || strstr(r.err, "runtime error:")))
-        fail_msg("wirekit reported a sanitizer error:\n%s", r.err);
-    return r;
+    wkt_run_opts o = {.program = program, .cwd = t->dir, .in_path = in ? in_path : NULL};
+    return wkt_run(&o, args);
 }
 
 static result run(const fixture *t, const char *const *args, const char *in)
@@ -140,11 +87,7 @@ static result run(const fixture *t, const char *const *args, const char *in)
     return run_program(t, NULL, args, in);
 }
 
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
+static void result_free(result *r) { wkt_result_free(r); }
 
 /* Runs wirekit and checks the status and both outputs exactly (out NULL: not checked). */
 static void expect(const fixture *t, const char *const *args, const char *in, int status, const char *out,

@@ -22,93 +22,35 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef WK_CLI_PATH
-#error "WK_CLI_PATH must name the built wirekit binary"
-#endif
+#include "support/files.h"
+#include "support/run.h"
 
 #define DATA_DIR WK_SOURCE_DIR "/tests/data/schema"
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-typedef struct result {
-    int status;        /* exit status, or 128 + signal */
-    char *out;
-    size_t out_len;
-    char *err;
-} result;
+typedef wkt_result result;
 
 static char *read_all(const char *path, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
+    size_t n;
+    char *text = (char *)wkt_read_file(path, &n);
+    if (!text) fail_msg("cannot read %s", path);
     if (len) *len = n;
-    return buf;
+    return text;
 }
 
-/*
- * Runs wirekit with args in DATA_DIR, standard output to stdout_path (NULL:
- * captured), standard error captured.
- */
+/* Runs wirekit with args in DATA_DIR, standard output to stdout_path (NULL: captured). */
 static result run_to(const char *const *args, const char *stdout_path)
 {
-    char dir[] = "/tmp/wk_cli_schema_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char out_path[64], err_path[64];
-    snprintf(out_path, sizeof out_path, "%s/out", dir);
-    snprintf(err_path, sizeof err_path, "%s/err", dir);
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = WK_CLI_PATH;
-    for (const char *const *a = args; *a; a++) argv[n++] = *a;
-    argv[n] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int out = open(stdout_path ? stdout_path : out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(DATA_DIR) != 0) _exit(127);
-        execv(WK_CLI_PATH, (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (stdout_path) {
-        r.out = strdup("");
-        r.out_len = 0;
-    } else {
-        r.out = read_all(out_path, &r.out_len);
-    }
-    r.err = read_all(err_path, NULL);
-    unlink(out_path);
-    unlink(err_path);
-    rmdir(dir);
-    return r;
+    wkt_run_opts o = {.cwd = DATA_DIR, .out_path = stdout_path};
+    return wkt_run(&o, args);
 }
 
 static result run(const char *const *args) { return run_to(args, NULL); }
 
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-}
+static void result_free(result *r) { wkt_result_free(r); }
 
 static void expect(const char *const *args, int status, const char *out, const char *err)
 {

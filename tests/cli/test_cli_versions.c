@@ -26,37 +26,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef WK_CLI_PATH
-#error "WK_CLI_PATH must name the built wirekit binary"
-#endif
+#include "support/files.h"
+#include "support/run.h"
 
 #define DATA_DIR WK_SOURCE_DIR "/tests/data/schema-history"
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
-typedef struct result {
-    int status;
-    char *out;
-    char *err;
-} result;
+typedef wkt_result result;
 
 static char *read_all(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    return buf;
+    char *text = (char *)wkt_read_file(path, NULL);
+    if (!text) fail_msg("cannot read %s", path);
+    return text;
 }
 
 static void write_file(const char *path, const char *text)
@@ -73,41 +55,8 @@ static void write_file(const char *path, const char *text)
  */
 static result run_limited(const char *cwd, const char *const *args, rlim_t fsize_max)
 {
-    char dir[] = "/tmp/wk_cli_versions_XXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char out_path[64], err_path[64];
-    snprintf(out_path, sizeof out_path, "%s/out", dir);
-    snprintf(err_path, sizeof err_path, "%s/err", dir);
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = WK_CLI_PATH;
-    for (const char *const *a = args; *a; a++) argv[n++] = *a;
-    argv[n] = NULL;
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        int out = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (out < 0 || err < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0 || chdir(cwd) != 0) _exit(127);
-        if (fsize_max) {
-            /* A write past the limit then fails with EFBIG instead of ending the process. */
-            struct rlimit rl = {fsize_max, fsize_max};
-            signal(SIGXFSZ, SIG_IGN);
-            if (setrlimit(RLIMIT_FSIZE, &rl) != 0) _exit(126);
-        }
-        execv(WK_CLI_PATH, (char *const *)argv);
-        _exit(127);
-    }
-    int status;
-    assert_int_equal(waitpid(pid, &status, 0), pid);
-    result r;
-    r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    r.out = read_all(out_path);
-    r.err = read_all(err_path);
-    unlink(out_path);
-    unlink(err_path);
-    rmdir(dir);
-    return r;
+    wkt_run_opts o = {.cwd = cwd, .fsize_max = (unsigned long)fsize_max};
+    return wkt_run(&o, args);
 }
 
 static result run_in(const char *cwd, const char *const *args) { return run_limited(cwd, args, 0); }

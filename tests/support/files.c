@@ -28,7 +28,7 @@ uint8_t *wkt_read_file(const char *path, size_t *len)
         return NULL;
     }
     data[n] = '\0';
-    *len = n;
+    if (len) *len = n;
     return data;
 }
 

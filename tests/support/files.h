@@ -7,7 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The whole file, malloc'd with a NUL after its bytes; NULL (and errno) when it cannot be read. */
+/* The whole file, malloc'd with a NUL after its bytes (*len, when len is not NULL, their count);
+ * NULL when it cannot be read. */
 uint8_t *wkt_read_file(const char *path, size_t *len);
 
 /* True when the path names a folder. */
