@@ -527,6 +527,11 @@ static size_t mig_wire_count(const wk_field_def *f, const wk_value *v)
 
 static wk_code mig_wire_field(migrate *mg, const wk_field_def *f, const wk_value *v, wk_member *out, size_t *n)
 {
+    /* A value built by hand may hold another kind: mig_wire_count made room
+     * for none of it, so it must not be walked as a list or a map. */
+    if (f->label == WK_LABEL_REPEATED && v->kind != (f->is_map ? WK_MAP : WK_LIST))
+        return wk__fail(mg->st, WK_ERR_TYPE, 0, "%s: a %s field holds a value of kind %s", mg->path,
+                        f->is_map ? "map" : "repeated", wk_kind_name((wk_kind)v->kind));
     wk_buf b;
     wk_buf_init(&b);
     wk_code rc = WK_OK;
@@ -586,6 +591,39 @@ static wk_code mig_missing(migrate *mg, const wk_field_def *sf, const wk_value *
     return WK_OK;
 }
 
+/*
+ * Fields that were separate in the source can be members of one oneof in
+ * the target, which holds one of them: of two, the later (by number, the
+ * order in which a protobuf reader meets them) is kept, as a protobuf
+ * reader keeps it, and the earlier one is reported (WK_MIGRATE_ONEOF_TAKEN)
+ * and left out, or refused. Keeping both would make a message that no
+ * encoder writes and no reader of the target accepts. Called after each
+ * field kept, with fields[*n - 1] the new one; the path is the message's.
+ */
+static wk_code mig_oneof(migrate *mg, wk_field_value *fields, const wk_field_def **sources, size_t *n)
+{
+    const wk_field_def *tf = fields[*n - 1].field;
+    const wk_message_def *to = tf->containing;
+    if (tf->oneof_index < 0 || (size_t)tf->oneof_index >= to->oneof_count || to->oneofs[tf->oneof_index].synthetic)
+        return WK_OK;
+    /* Each call leaves at most one member of a oneof, so one earlier member at most. */
+    for (size_t k = 0; k + 1 < *n; k++) {
+        if (fields[k].field->oneof_index != tf->oneof_index) continue;
+        char why[200];
+        snprintf(why, sizeof why, "field %u of %s is in oneof %s with field %u, which is set too (the later is kept)",
+                 fields[k].field->number, to->full_name, to->oneofs[tf->oneof_index].name, tf->number);
+        size_t saved = mig_push_field(mg, sources[k]);
+        wk_code rc = mig_refuse(mg, WK_MIGRATE_ONEOF_TAKEN, sources[k], why);
+        mig_pop(mg, saved);
+        if (rc != WK_OK) return rc;
+        memmove(&fields[k], &fields[k + 1], (*n - 1 - k) * sizeof *fields);
+        memmove(&sources[k], &sources[k + 1], (*n - 1 - k) * sizeof *sources);
+        (*n)--;
+        break;
+    }
+    return WK_OK;
+}
+
 static wk_code mig_message(migrate *mg, const wk_value *in, const wk_message_def *to, wk_value *out)
 {
     const wk_message *m = in->as.message;
@@ -606,9 +644,11 @@ static wk_code mig_message(migrate *mg, const wk_value *in, const wk_message_def
             unknown_cap += (mg->flags & WK_MIGRATE_UNKNOWN_WIRE) ? mig_wire_count(sf, &m->fields[i].value) : 1;
     }
     wk_field_value *fields = m->field_count ? wk__arena_alloc(mg->a, m->field_count * sizeof *fields) : NULL;
+    /* The source field each kept field came from, for reports about it later (mig_oneof). */
+    const wk_field_def **sources = m->field_count ? wk__arena_alloc(mg->a, m->field_count * sizeof *sources) : NULL;
     wk_member *unknown = unknown_cap ? wk__arena_alloc(mg->a, unknown_cap * sizeof *unknown) : NULL;
     wk_message *wm = wk__arena_alloc(mg->a, sizeof *wm);
-    if ((m->field_count && !fields) || (unknown_cap && !unknown) || !wm) return mig_nomem(mg);
+    if ((m->field_count && (!fields || !sources)) || (unknown_cap && !unknown) || !wm) return mig_nomem(mg);
 
     size_t nfields = 0, nunknown = 0;
     for (uint32_t i = 0; i < m->field_count; i++) {
@@ -618,14 +658,18 @@ static wk_code mig_message(migrate *mg, const wk_value *in, const wk_message_def
         size_t saved = mig_push_field(mg, sf);
         const wk_field_def *tf = wk_message_field(to, sf->number);
         wk_code rc;
+        bool present = false;
         if (!tf) {
             rc = mig_missing(mg, sf, v, to, unknown, &nunknown);
         } else {
-            bool present;
             rc = mig_field(mg, sf, tf, v, &fields[nfields].value, &present);
-            if (rc == WK_OK && present) fields[nfields++].field = tf;
+            if (rc == WK_OK && present) {
+                fields[nfields].field = tf;
+                sources[nfields++] = sf;
+            }
         }
         mig_pop(mg, saved);
+        if (rc == WK_OK && present) rc = mig_oneof(mg, fields, sources, &nfields);
         if (rc != WK_OK) return rc;
     }
     for (uint32_t i = 0; i < m->unknown_count; i++) unknown[nunknown++] = m->unknown[i];

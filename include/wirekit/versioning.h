@@ -84,7 +84,14 @@ typedef enum wk_migrate_event {
      * or refused with WK_DECODE_UNKNOWN_ERROR). Never reported with
      * WK_MIGRATE_UNKNOWN_WIRE, which keeps the field by number.
      */
-    WK_MIGRATE_NAME_TAKEN
+    WK_MIGRATE_NAME_TAKEN,
+    /*
+     * The target's field of this number is in a oneof with a field of a
+     * higher number that is set too (two fields the source kept apart): the
+     * later one is kept, as a protobuf reader keeps the last member it
+     * reads, and this one is dropped (or refused with WK_DECODE_UNKNOWN_ERROR).
+     */
+    WK_MIGRATE_ONEOF_TAKEN
 } wk_migrate_event;
 
 /*
@@ -143,8 +150,11 @@ typedef struct wk_migrate_opts {
  * float and double do not become each other (their wire types differ), nor
  * a map a repeated message. One item of a list or one entry of a map that
  * cannot be converted is reported on its own path ("tags[2]") and left out
- * alone. A field without presence in the target that ends up at its default
- * is left out, as a decode would leave it out. Unknown fields of the source
+ * alone. Of two fields set in the source that are members of one oneof in
+ * the target, the one with the higher number is kept and the other is
+ * reported (WK_MIGRATE_ONEOF_TAKEN). A field without presence in the
+ * target that ends up at its default is left out, as a decode would leave
+ * it out. Unknown fields of the source
  * are kept as they are, after the fields kept by policy.
  *
  * The result shares strings with `in` and may point at definitions of

@@ -686,6 +686,112 @@ static void test_out_of_memory(void **state)
     assert_true(ok_at > 64);
 }
 
+/*
+ * Regression: fields the source kept apart that the target puts in one
+ * oneof were all kept, making a message that every encoder and reader of
+ * the target refuses ("a second member of oneof"). The member with the
+ * highest number is kept, as a protobuf reader of the same bytes keeps it,
+ * and each other one is reported and dropped, or refused.
+ */
+static void test_oneof_members_set_together(void **state)
+{
+    (void)state;
+    wk_schema *s1 = load_text("syntax = \"proto3\"; package o; message M { string sku = 1; string email = 3; "
+                              "string phone = 4; string fax = 5; repeated M kids = 6; }");
+    wk_schema *s2 = load_text("syntax = \"proto3\"; package o; message M { string sku = 1; oneof contact { "
+                              "string email = 3; string phone = 4; string fax = 5; } repeated M kids = 6; }");
+    const wk_message_def *m1 = wk_schema_message(s1, "o.M"), *m2 = wk_schema_message(s2, "o.M");
+    const wk_value *in = from_json(m1, "{\"sku\":\"a\",\"email\":\"e\",\"phone\":\"p\",\"fax\":\"f\","
+                                       "\"kids\":[{\"email\":\"e2\",\"phone\":\"p2\"}]}");
+    recorder r = {0};
+    const wk_value *out = migrate(in, m2, 0, &r);
+    assert_int_equal(r.count, 3);
+    assert_call(&r, 0, WK_MIGRATE_ONEOF_TAKEN, "email", 3,
+                "email: field 3 of o.M is in oneof contact with field 4, which is set too (the later is kept)");
+    assert_call(&r, 1, WK_MIGRATE_ONEOF_TAKEN, "phone", 4,
+                "phone: field 4 of o.M is in oneof contact with field 5, which is set too (the later is kept)");
+    assert_call(&r, 2, WK_MIGRATE_ONEOF_TAKEN, "kids[0].email", 3,
+                "kids[0].email: field 3 of o.M is in oneof contact with field 4, which is set too (the later "
+                "is kept)");
+    assert_json(out, "{\"sku\":\"a\",\"fax\":\"f\",\"kids\":[{\"phone\":\"p2\"}]}");
+    /* What a protobuf reader of the target makes of the source's bytes, in every form. */
+    wk_buf bytes = encode(pb, in, 0);
+    assert_equal_values(out, decode(pb, m2, bytes.data, bytes.len, 0));
+    wk_buf_destroy(&bytes);
+    assert_equal_values(migrate(in, m2, WK_MIGRATE_UNKNOWN_WIRE | WK_DECODE_UNKNOWN_DROP, NULL), out);
+    /* It now writes and reads back in every format. */
+    const wk_format *formats[] = {json, mp, xml, pb};
+    for (size_t i = 0; i < 4; i++) {
+        wk_buf b = encode(formats[i], out, 0);
+        assert_equal_values(decode(formats[i], m2, b.data, b.len, 0), out);
+        wk_buf_destroy(&b);
+    }
+    /* Refused with UNKNOWN_ERROR, naming the first member that loses. */
+    wk_status st;
+    const wk_value *refused = NULL;
+    wk_migrate_opts o = {WK_DECODE_UNKNOWN_ERROR, NULL, NULL, 0};
+    assert_int_equal(wk_message_migrate(in, m2, &o, arena, &refused, &st), WK_ERR_TYPE);
+    assert_null(refused);
+    assert_string_equal(st.msg,
+                        "email: field 3 of o.M is in oneof contact with field 4, which is set too (the later is kept)");
+    /* One member set is no conflict, nor are proto3 optional fields (synthetic oneofs). */
+    assert_json(migrate(from_json(m1, "{\"email\":\"e\",\"kids\":[{\"fax\":\"f\"}]}"), m2, 0, NULL),
+                "{\"email\":\"e\",\"kids\":[{\"fax\":\"f\"}]}");
+    wk_schema *s3 = load_text("syntax = \"proto3\"; package o; message M { optional string sku = 1; "
+                              "optional string email = 3; }");
+    recorder none = {0};
+    assert_json(migrate(from_json(m1, "{\"sku\":\"a\",\"email\":\"e\"}"), wk_schema_message(s3, "o.M"), 0, &none),
+                "{\"sku\":\"a\",\"email\":\"e\"}");
+    assert_int_equal(none.count, 0);
+    wk_schema_free(s3);
+    wk_schema_free(s2);
+    wk_schema_free(s1);
+}
+
+/*
+ * Regression: a hand-built message whose repeated or map field holds a
+ * value of another kind, kept by number (WK_MIGRATE_UNKNOWN_WIRE), was
+ * walked as a list or a map all the same: out-of-bounds reads and writes.
+ * It is WK_ERR_TYPE with the path, as everywhere else.
+ */
+static void test_wire_form_wrong_kinds(void **state)
+{
+    (void)state;
+    wk_schema *s1 = load_text("syntax = \"proto3\"; package w; message M { repeated int32 xs = 1; "
+                              "map<string, int32> m = 2; }");
+    wk_schema *s2 = load_text("syntax = \"proto3\"; package w; message M { }");
+    const wk_message_def *m1 = wk_schema_message(s1, "w.M"), *m2 = wk_schema_message(s2, "w.M");
+    wk_value list;
+    wk_value *items = wk_value_list(arena, 3, &list);
+    assert_non_null(items);
+    for (int i = 0; i < 3; i++) items[i] = wk_value_int(i);
+    wk_value text;
+    assert_int_equal(wk_value_string(arena, "hello, world", 12, &text), WK_OK);
+    struct {
+        uint32_t number;
+        wk_value value;
+        const char *msg;
+    } cases[] = {
+        {1, text, "xs: a repeated field holds a value of kind string"},
+        {2, list, "m: a map field holds a value of kind list"},
+        {2, text, "m: a map field holds a value of kind string"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        wk_value in;
+        wk_message *msg = wk_value_message(arena, m1, 1, 0, &in);
+        assert_non_null(msg);
+        ((wk_field_value *)msg->fields)[0] = (wk_field_value){wk_message_field(m1, cases[i].number), cases[i].value};
+        wk_migrate_opts o = {WK_MIGRATE_UNKNOWN_WIRE, NULL, NULL, 0};
+        wk_status st;
+        const wk_value *out = NULL;
+        assert_int_equal(wk_message_migrate(&in, m2, &o, arena, &out, &st), WK_ERR_TYPE);
+        assert_null(out);
+        assert_string_equal(st.msg, cases[i].msg);
+    }
+    wk_schema_free(s2);
+    wk_schema_free(s1);
+}
+
 /* Deeper than the limit: WK_ERR_DEPTH with the path. */
 static void test_depth(void **state)
 {
@@ -834,6 +940,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_argument_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_depth, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_oneof_members_set_together, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wire_form_wrong_kinds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_through_old_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_through_old_msgpack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_new_through_old_msgpack_numbers, setup, teardown),
