@@ -282,6 +282,12 @@ static bool pbdesc_fields(pbdesc_build *b, wk__pb_message *m)
     }
     memset(oneof_case, 0, (def->oneof_count + 1) * sizeof *oneof_case);
     memset(oneof_slot, 0, (def->oneof_count + 1) * sizeof *oneof_slot);
+    /* A message without fields still gets one descriptor, which protobuf-c
+     * reads (it compares each tag with its id): zeroed, it matches no tag. */
+    if (n == 0) {
+        memset(fds, 0, sizeof *fds);
+        memset(fields, 0, sizeof *fields);
+    }
 
     size_t off = sizeof(ProtobufCMessage);
     size_t nranges = 0;

@@ -1341,6 +1341,33 @@ static void test_google_datasets(void **state)
                   CORPUS_EXT "datasets/google_message2", "benchmark_message2.proto", false);
 }
 
+/*
+ * A message type without fields: every field read is unknown, kept whole
+ * and written back. (Its one protobuf-c field descriptor is zeroed, so that
+ * no tag can match garbage; valgrind checks that part.)
+ */
+static void test_message_without_fields(void **state)
+{
+    (void)state;
+    wk_schema *s = load_text("syntax = \"proto3\";\nmessage Empty {}\n");
+    wk_decode_opts o = {.type = type_of(s, "Empty")};
+    wk_arena *a = wk_arena_new(0);
+    const wk_value *v;
+    wk_status st;
+    static const uint8_t in[] = {0x08, 0x01, 0x12, 0x02, 'h', 'i'};
+    assert_int_equal(wk_decode(pb(), in, sizeof in, &o, a, &v, &st), WK_OK);
+    assert_int_equal(v->as.message->field_count, 0);
+    assert_int_equal(v->as.message->unknown_count, 2);
+    wk_buf out;
+    wk_buf_init(&out);
+    assert_int_equal(wk_encode(pb(), v, NULL, &out, &st), WK_OK);
+    assert_int_equal(out.len, sizeof in);
+    assert_memory_equal(out.data, in, sizeof in);
+    wk_buf_destroy(&out);
+    wk_arena_free(a);
+    wk_schema_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1373,6 +1400,7 @@ int main(void)
         cmocka_unit_test(test_protoc_interop),
         cmocka_unit_test(test_cli_inspect),
         cmocka_unit_test(test_google_datasets),
+        cmocka_unit_test(test_message_without_fields),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
