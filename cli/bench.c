@@ -633,6 +633,7 @@ static void bench_folder_free(bench_folder *c)
 /* dir + "/" + name, malloc'd; NULL when out of memory. */
 static char *bench_join(const char *dir, size_t dir_len, const char *name)
 {
+    if (name[0] == '/') return strdup(name);   /* an absolute path stands as it is */
     size_t n = dir_len + strlen(name) + 2;
     char *p = malloc(n);
     if (p) snprintf(p, n, "%.*s/%s", (int)dir_len, dir, name);

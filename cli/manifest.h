@@ -12,8 +12,10 @@
  *     type events-batch.*   corpus.orders.EventBatch
  *
  * One directive a line; blank lines and lines starting with '#' are skipped.
- *   schema FILE          the .proto file, relative to the folder (once)
+ *   schema FILE          the .proto file, relative to the folder unless
+ *                        absolute (once)
  *   include DIR          a folder for its imports, relative to the folder
+ *                        unless absolute
  *   type PATTERN TYPE    files whose name matches the shell pattern
  *                        (fnmatch) hold messages of TYPE; the first
  *                        matching line wins

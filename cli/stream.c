@@ -204,8 +204,8 @@ static int stream_next_delimited(cli_stream_reader *r, const wk_decode_opts *opt
                            "a record of %" PRIu64 " bytes: more than the limit of %" PRIu64 " bytes", length, limit);
     if (length > r->len - p)
         return stream_fail(st, WK_ERR_TRUNCATED, start,
-                           "a record of %" PRIu64 " bytes, but only %zu bytes follow its length prefix",
-                           length, r->len - p);
+                           "a record of %" PRIu64 " bytes, but only %zu %s its length prefix",
+                           length, r->len - p, r->len - p == 1 ? "byte follows" : "bytes follow");
     if (wk_decode(r->fmt, r->data + p, (size_t)length, opts, a, out, st) != WK_OK) {
         st->offset += p;
         return -1;

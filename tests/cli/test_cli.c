@@ -1541,6 +1541,16 @@ static void bench_folder_corpus_txt_types_the_files(void **state)
     /* -s overrides every corpus.txt. */
     char schema[PATH_MAX];
     path_join(schema, t->dir, "shop.proto");
+    /* An absolute schema path stands as it is. */
+    char absolute[PATH_MAX + 64];
+    snprintf(absolute, sizeof absolute, "schema %s\ntype order-* shop.Order\n", schema);
+    make_file(t, "corpus.txt", manifest, absolute, strlen(absolute));
+    path_join(path, t->dir, "order-1.json");
+    assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "protobuf", "--output", "json", path),
+                              NULL, &t->out, &t->err),
+                     0);
+    assert_text(&t->err, "");
+    assert_contains(&t->out, "\"message_type\": \"shop.Order\"");
     path_join(path, t->dir, "order-1.json");
     assert_int_equal(run_text(ARGS("bench", "--min-time", "0.01", "--formats", "json", "--output", "json", "-s",
                                    schema, "-m", "shop.Order", path),
