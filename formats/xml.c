@@ -1518,7 +1518,23 @@ typedef struct xmlenc {
     bool uses_wk;        /* a marker in wirekit's namespace was written */
     size_t root_attrs;   /* where the root element's attributes begin */
     wk__path path[XMLENC_PATH_MAX];
+    struct xmlenc_frame *frames;   /* the walk's stack (xmlenc_value): frames[d] is open at depth d */
+    uint32_t frame_cap;
 } xmlenc;
+
+/*
+ * An element xmlenc_value has opened and not yet closed: a list or map
+ * (value NULL, next the child to write), or a <wk:member> whose key is a
+ * list or map (v the key, value the value, next 1 while the key is being
+ * written and 2 once the value is).
+ */
+typedef struct xmlenc_frame {
+    const wk_value *v;
+    const wk_value *value;
+    size_t next;
+} xmlenc_frame;
+
+#define XMLENC_INLINE_FRAMES 32
 
 static wk_code xmlenc_fail(xmlenc *e, uint32_t depth, wk_code code, const char *what)
 {
@@ -1838,19 +1854,17 @@ static wk_code xmlenc_key_attrs(xmlenc *e, const wk_value *k, uint32_t depth)
     return WK_OK;
 }
 
-static wk_code xmlenc_value(xmlenc *e, const wk_value *key, const wk_value *v, uint32_t depth);
-
-/* A member whose key is a list or a map: <wk:member>key value</wk:member>. */
-static wk_code xmlenc_member(xmlenc *e, const wk_value *key, const wk_value *v, uint32_t depth)
+/* Room for frames[depth]: the stack doubles, on the heap once past the first frames. */
+static WK__NOINLINE wk_code xmlenc_grow_frames(xmlenc *e, xmlenc_frame *inline_frames, uint32_t depth)
 {
-    e->uses_wk = true;
-    if (!XMLENC_INDENT(e, depth) || !xmlenc_reserve(e, 11)) return xmlenc_nomem(e);
-    XMLENC_LIT(e, "<wk:member>");
-    wk_code rc = xmlenc_value(e, NULL, key, depth + 1);
-    if (rc == WK_OK) rc = xmlenc_value(e, NULL, v, depth + 1);
-    if (rc != WK_OK) return rc;
-    if (!XMLENC_INDENT(e, depth) || !xmlenc_reserve(e, 12)) return xmlenc_nomem(e);
-    XMLENC_LIT(e, "</wk:member>");
+    size_t cap = (size_t)e->frame_cap * 2;
+    if (cap <= depth) cap = (size_t)depth + 1;
+    xmlenc_frame *frames = e->frames == inline_frames ? malloc(cap * sizeof *frames)
+                                                      : realloc(e->frames, cap * sizeof *frames);
+    if (!frames) return xmlenc_nomem(e);
+    if (e->frames == inline_frames) memcpy(frames, inline_frames, e->frame_cap * sizeof *frames);
+    e->frames = frames;
+    e->frame_cap = (uint32_t)cap;
     return WK_OK;
 }
 
@@ -2003,51 +2017,109 @@ again:
 
 /*
  * One element: v, with the key attributes of `key` when it is a member of
- * a map (NULL otherwise), at `depth` (0 for the root).
+ * a map (NULL otherwise), at `depth` (0 for the root). The walk keeps its
+ * own stack of open elements (e->frames, grown as needed), so nesting costs
+ * no C stack: it goes down into each list, map or <wk:member> it opens and
+ * back up when one is done. Scalar children are written in the loop over
+ * their container, with no trip through the walk.
  */
-static wk_code xmlenc_value(xmlenc *e, const wk_value *key, const wk_value *v, uint32_t depth)
+static wk_code xmlenc_value(xmlenc *e, const wk_value *key, const wk_value *v, uint32_t depth,
+                            xmlenc_frame *inline_frames)
 {
+    const uint32_t base = depth;
+    xmlenc_frame *f;
+    wk_code rc;
+write:
     if (WK__UNLIKELY(v->kind > WK_MAP || (key && key->kind > WK_MAP))) {
         if (v->kind == WK_MESSAGE || (key && key->kind == WK_MESSAGE))
             return xmlenc_fail(e, depth, WK_ERR_UNSUPPORTED,
                                "a typed message inside a schema-less value: XML writes a typed message only as the document");
         return xmlenc_fail(e, depth, WK_ERR_INVALID, "value of unknown kind");
     }
-    if (key && (key->kind == WK_LIST || key->kind == WK_MAP)) return xmlenc_member(e, key, v, depth);
-    if (v->kind != WK_LIST && v->kind != WK_MAP) return xmlenc_scalar(e, key, v, depth);
-
-    const size_t start = xmlenc_at(e);
-    wk_code rc = xmlenc_head(e, key, v, depth, false);
-    if (rc == XMLENC_RETRY_KEY) {
-        e->o = e->out->data + start;
-        rc = xmlenc_head(e, key, v, depth, true);
+    if (WK__UNLIKELY(key && (key->kind == WK_LIST || key->kind == WK_MAP))) {
+        /* A member whose key is a list or a map: <wk:member>key value</wk:member>. */
+        e->uses_wk = true;
+        if (!XMLENC_INDENT(e, depth) || !xmlenc_reserve(e, 11)) return xmlenc_nomem(e);
+        XMLENC_LIT(e, "<wk:member>");
+        if (depth >= e->frame_cap && (rc = xmlenc_grow_frames(e, inline_frames, depth)) != WK_OK) return rc;
+        e->frames[depth] = (xmlenc_frame){key, v, 1};
+        v = key;
+        key = NULL;
+        depth++;
+        goto write;
     }
-    if (rc != WK_OK) return rc;
-    if (depth >= e->max_depth) return xmlenc_fail(e, depth, WK_ERR_DEPTH, "nesting deeper than the limit");
-    bool is_map = v->kind == WK_MAP;
-    size_t count = v->len;
-    if (count == 0) {
-        XMLENC_LIT(e, "/>");
-        return WK_OK;
+    if (v->kind != WK_LIST && v->kind != WK_MAP) {
+        rc = xmlenc_scalar(e, key, v, depth);
+        if (rc != WK_OK) return rc;
+        goto done;
     }
-    *e->o++ = '>';
-    if (depth < XMLENC_PATH_MAX) e->path[depth].container = v;
-    for (size_t i = 0; i < count; i++) {
-        if (depth < XMLENC_PATH_MAX) e->path[depth].index = i;
-        const wk_value *child_key = is_map ? &v->as.members[i].key : NULL;
-        const wk_value *child = is_map ? &v->as.members[i].value : &v->as.items[i];
-        if (child->kind < WK_LIST && (!child_key || child_key->kind < WK_LIST))
-            rc = xmlenc_scalar(e, child_key, child, depth + 1);
-        else
-            rc = xmlenc_value(e, child_key, child, depth + 1);
+    {
+        const size_t start = xmlenc_at(e);
+        rc = xmlenc_head(e, key, v, depth, false);
+        if (rc == XMLENC_RETRY_KEY) {
+            e->o = e->out->data + start;
+            rc = xmlenc_head(e, key, v, depth, true);
+        }
         if (rc != WK_OK) return rc;
     }
+    if (depth >= e->max_depth) return xmlenc_fail(e, depth, WK_ERR_DEPTH, "nesting deeper than the limit");
+    if (v->len == 0) {
+        XMLENC_LIT(e, "/>");
+        goto done;
+    }
+    *e->o++ = '>';
+    if (depth >= e->frame_cap && (rc = xmlenc_grow_frames(e, inline_frames, depth)) != WK_OK) return rc;
+    e->frames[depth] = (xmlenc_frame){v, NULL, 0};
+    if (depth < XMLENC_PATH_MAX) e->path[depth].container = v;
+    depth++;
+
+children:
+    /* The children of the list or map open at depth - 1, from the next one on. */
+    f = &e->frames[depth - 1];
+    {
+        const wk_value *c = f->v;
+        const bool is_map = c->kind == WK_MAP;
+        const bool track = depth - 1 < XMLENC_PATH_MAX;
+        for (size_t i = f->next, n = c->len; i < n; i++) {
+            if (track) e->path[depth - 1].index = i;
+            const wk_value *child_key = is_map ? &c->as.members[i].key : NULL;
+            const wk_value *child = is_map ? &c->as.members[i].value : &c->as.items[i];
+            if (child->kind < WK_LIST && (!child_key || child_key->kind < WK_LIST)) {
+                rc = xmlenc_scalar(e, child_key, child, depth);
+                if (rc != WK_OK) return rc;
+                continue;
+            }
+            f->next = i;
+            key = child_key;
+            v = child;
+            goto write;
+        }
+    }
+    depth--;
     if (!XMLENC_INDENT(e, depth) || !xmlenc_reserve(e, 3 + 8)) return xmlenc_nomem(e);
     XMLENC_LIT(e, "</");
-    memcpy(e->o, xmlenc_names[v->kind], 8);
-    e->o += xmlenc_name_lens[v->kind];
+    memcpy(e->o, xmlenc_names[f->v->kind], 8);
+    e->o += xmlenc_name_lens[f->v->kind];
     *e->o++ = '>';
-    return WK_OK;
+
+done:
+    /* The element at depth is written: on to the next thing its parent holds. */
+    if (depth == base) return WK_OK;
+    f = &e->frames[depth - 1];
+    if (f->value) {
+        if (f->next == 1) {
+            f->next = 2;
+            key = NULL;
+            v = f->value;
+            goto write;
+        }
+        depth--;
+        if (!XMLENC_INDENT(e, depth) || !xmlenc_reserve(e, 12)) return xmlenc_nomem(e);
+        XMLENC_LIT(e, "</wk:member>");
+        goto done;
+    }
+    f->next++;
+    goto children;
 }
 
 static wk_code xmltyped_encode(xmlenc *e, const wk_value *v, uint32_t flags, const char *root);
@@ -2066,8 +2138,12 @@ static wk_code xml_encode(const wk_value *v, const wk_encode_opts *opts, wk_buf 
     e.o = out->data + out->len;
     e.limit = out->data + out->cap;
     XMLENC_LIT(&e, decl);
+    xmlenc_frame inline_frames[XMLENC_INLINE_FRAMES];
+    e.frames = inline_frames;
+    e.frame_cap = XMLENC_INLINE_FRAMES;
     wk_code rc = v->kind == WK_MESSAGE ? xmltyped_encode(&e, v, opts ? opts->flags : 0, opts ? opts->xml_root : NULL)
-                                       : xmlenc_value(&e, NULL, v, 0);
+                                       : xmlenc_value(&e, NULL, v, 0, inline_frames);
+    if (e.frames != inline_frames) free(e.frames);
     if (rc == WK_OK && e.uses_wk) {
         /* The wirekit namespace is declared once, on the root, and only
          * when the document uses it: moved in after the root's name. */

@@ -23,6 +23,7 @@
 #include <float.h>
 #include <math.h>
 #include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -856,6 +857,76 @@ static void test_encode_failures(void **state)
 }
 
 /* Large strings grow the buffer as they go, escapes and all. */
+/* Deep trees, written on a thread with a 64 KiB stack. */
+typedef struct deep_job {
+    const wk_value *v;
+    uint32_t max_depth;
+    wk_buf out;
+    wk_status st;
+    wk_code rc;
+} deep_job;
+
+static void *deep_encode(void *arg)
+{
+    deep_job *j = arg;
+    wk_encode_opts opts = {.max_depth = j->max_depth};
+    j->rc = wk_encode(xml, j->v, &opts, &j->out, &j->st);
+    return NULL;
+}
+
+static wk_code encode_on_small_stack(deep_job *j)
+{
+    pthread_attr_t attr;
+    pthread_t t;
+    assert_int_equal(pthread_attr_init(&attr), 0);
+    assert_int_equal(pthread_attr_setstacksize(&attr, 64 * 1024), 0);
+    assert_int_equal(pthread_create(&t, &attr, deep_encode, j), 0);
+    assert_int_equal(pthread_join(t, NULL), 0);
+    pthread_attr_destroy(&attr);
+    return j->rc;
+}
+
+/*
+ * The writer keeps its own stack of open elements: nesting costs no C
+ * stack, so lists at WK_MAX_DEPTH_LIMIT, and maps whose keys are maps
+ * (each a <wk:member> around a key and a value), are written on a thread
+ * whose stack is far too small for a frame a level, and read back.
+ */
+static void test_encode_deep_on_a_small_stack(void **state)
+{
+    (void)state;
+    wk_value deep = wk_value_int(7);
+    for (size_t i = 0; i < WK_MAX_DEPTH_LIMIT; i++) deep = mk_list(1, deep);
+    deep_job j = {.v = &deep, .max_depth = WK_MAX_DEPTH_LIMIT};
+    wk_buf_init(&j.out);
+    assert_int_equal(encode_on_small_stack(&j), WK_OK);
+    const wk_value *back;
+    wk_decode_opts dopts = {.max_depth = WK_MAX_DEPTH_LIMIT + 1};
+    wk_status st;
+    assert_int_equal(wk_decode(xml, j.out.data, j.out.len, &dopts, arena, &back, &st), WK_OK);
+    assert_true(wk_value_equal(back, &deep));
+    size_t with_number = j.out.len;
+    /* One level fewer allowed: the error names the path down to the list too deep. */
+    wk_buf_clear(&j.out);
+    j.max_depth = WK_MAX_DEPTH_LIMIT - 1;
+    assert_int_equal(encode_on_small_stack(&j), WK_ERR_DEPTH);
+    assert_int_equal(j.out.len, 0);
+    assert_int_equal(strncmp(j.st.msg, "$[0][0][0]", 10), 0);
+
+    /* Keys that are maps, 3000 deep: member in member. */
+    wk_value key = mk_str("k");
+    for (size_t i = 0; i < 3000; i++) key = mk_map(1, key, wk_value_int((int64_t)i));
+    wk_value keyed = mk_map(1, key, mk_str("v"));
+    j.v = &keyed;
+    j.max_depth = WK_MAX_DEPTH_LIMIT;
+    wk_buf_clear(&j.out);
+    assert_int_equal(encode_on_small_stack(&j), WK_OK);
+    assert_int_equal(wk_decode(xml, j.out.data, j.out.len, &dopts, arena, &back, &st), WK_OK);
+    assert_true(wk_value_equal(back, &keyed));
+    assert_true(j.out.len > with_number);
+    wk_buf_destroy(&j.out);
+}
+
 static void test_encode_large_strings(void **state)
 {
     (void)state;
@@ -1442,6 +1513,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_encode_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_non_finite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encode_deep_on_a_small_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_large_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decode_every_kind, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decode_numbers, setup, teardown),
