@@ -506,6 +506,66 @@ static void test_base64_rejects_bad_characters(void **state)
     }
 }
 
+/* Every byte value in every place of a quantum and of a short tail: a digit of
+ * either alphabet is taken with its value, anything else refused. */
+static void test_base64_every_byte_everywhere(void **state)
+{
+    (void)state;
+    static const char std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (int c = 0; c < 256; c++) {
+        int value = -1;
+        for (int k = 0; k < 64; k++)
+            if ((unsigned char)std[k] == c) value = k;
+        if (c == '-') value = 62;
+        if (c == '_') value = 63;
+        for (size_t at = 0; at < 7; at++) {
+            /* "AAAAAAA" with c at `at`: a quantum, then a tail of three. */
+            char text[8] = "AAAAAAA";
+            text[at] = (char)c;
+            uint8_t out[8];
+            size_t len = 99;
+            bool ok = decode(text, 7, out, &len);
+            /* In the tail's last place only the top four bits of the digit may be set. */
+            bool expected = value >= 0 && (at != 6 || (value & 3) == 0);
+            if (ok != expected) print_error("byte 0x%02x at %zu: %s\n", c, at, ok ? "accepted" : "refused");
+            assert_int_equal(ok, expected);
+            if (!ok) continue;
+            assert_int_equal(len, 5);
+            /* The digit's six bits land where the quantum puts them. */
+            uint64_t bits = 0;
+            for (size_t i = 0; i < 5; i++) bits = bits << 8 | out[i];
+            if (at < 6) {
+                size_t shift = 40 - 6 * (at + 1);
+                assert_int_equal((bits >> shift) & 63, (uint64_t)value);
+                assert_int_equal(bits & ~((uint64_t)63 << shift), 0);
+            } else {
+                /* The tail's last digit: its top four bits end the output. */
+                assert_int_equal(bits, (uint64_t)value >> 2);
+            }
+        }
+    }
+}
+
+/* Long inputs through the quantum loop: every length of random bytes, encoded and decoded. */
+static void test_base64_long_round_trips(void **state)
+{
+    (void)state;
+    uint8_t in[300], out[300];
+    char text[404];
+    uint32_t x = 12345;
+    for (size_t n = 0; n < sizeof in; n++) {
+        for (size_t i = 0; i < n; i++) {
+            x = x * 1103515245u + 12345u;
+            in[i] = (uint8_t)(x >> 16);
+        }
+        wk__base64_encode(in, n, text);
+        size_t tn = wk__base64_len(n), len = 99;
+        assert_true(decode(text, tn, out, &len));
+        assert_int_equal(len, n);
+        assert_memory_equal(out, in, n);
+    }
+}
+
 static void test_base64_rejects_bad_lengths(void **state)
 {
     (void)state;
@@ -691,6 +751,8 @@ int main(void)
         cmocka_unit_test(test_base64_missing_padding),
         cmocka_unit_test(test_base64_url_safe),
         cmocka_unit_test(test_base64_rejects_bad_characters),
+        cmocka_unit_test(test_base64_every_byte_everywhere),
+        cmocka_unit_test(test_base64_long_round_trips),
         cmocka_unit_test(test_base64_rejects_bad_lengths),
         cmocka_unit_test(test_base64_rejects_nonzero_leftover_bits),
         cmocka_unit_test(test_base64_every_byte),
