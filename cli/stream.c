@@ -83,8 +83,8 @@ void cli_stream_reader_init(cli_stream_reader *r, const wk_format *f, const uint
 
 void cli_stream_reader_destroy(cli_stream_reader *r)
 {
-    wk_arena_free(r->scratch);
-    r->scratch = NULL;
+    /* Nothing is held today; callers pair it with init all the same. */
+    (void)r;
 }
 
 static bool stream_blank(const uint8_t *p, size_t n)
@@ -124,24 +124,9 @@ static int stream_next_value(cli_stream_reader *r, const wk_decode_opts *opts, w
     size_t start = r->pos;
     r->record++;
     r->offset = start;
-    if (!r->scratch && !(r->scratch = wk_arena_new(0))) {
-        wk_status_clear(st);
-        st->code = WK_ERR_NOMEM;
-        st->offset = start;
-        snprintf(st->msg, sizeof st->msg, "out of memory");
-        return -1;
-    }
-    wk_arena_reset(r->scratch);
     /* The decoder stops at the end of the first value and says where. */
-    const wk_value *probe;
-    size_t value_len = r->len - start;
-    wk_code rc = wk_decode(r->fmt, r->data + start, value_len, opts, r->scratch, &probe, st);
-    if (rc == WK_ERR_TRAILING) value_len = st->offset;
-    else if (rc != WK_OK) {
-        st->offset += start;
-        return -1;
-    }
-    if (wk_decode(r->fmt, r->data + start, value_len, opts, a, out, st) != WK_OK) {
+    size_t value_len;
+    if (wk_decode_prefix(r->fmt, r->data + start, r->len - start, opts, a, out, &value_len, st) != WK_OK) {
         st->offset += start;
         return -1;
     }

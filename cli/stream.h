@@ -32,15 +32,9 @@
  * byte, naming the record, so that a damaged or misnamed file is reported
  * instead of read as one enormous record.
  *
- * Splitting a MessagePack stream needs the length of one value. The library's
- * public API has no "decode a prefix" call: wk_decode stops with
- * WK_ERR_TRAILING at the first byte after a complete value and sets
- * st.offset there, so the reader decodes the rest of the stream into a
- * scratch arena to learn where the value ends, then decodes exactly that
- * prefix into the caller's arena. A cleaner library API would return the
- * bytes used (a wk_decode_prefix(f, data, len, opts, arena, &value, &used,
- * st), or a WK_DECODE_ALLOW_TRAILING flag that reports the end in st.offset
- * on success) and save the second decode.
+ * A MessagePack stream is split by the decoder itself: wk_decode_prefix
+ * decodes the value at the front of the rest of the stream and says how
+ * many bytes it took, in one pass.
  */
 #ifndef WIREKIT_CLI_STREAM_H
 #define WIREKIT_CLI_STREAM_H
@@ -92,7 +86,6 @@ typedef struct cli_stream_reader {
     size_t line;         /* JSON Lines: the line of the record read last, from 1 */
     size_t line_next;    /* JSON Lines: the line at pos */
     size_t offset;       /* the byte offset of the record read last */
-    wk_arena *scratch;   /* MessagePack: where a value's length is found */
     /* Protocol Buffers: the longest record accepted, in bytes. Set to
      * CLI_STREAM_DEFAULT_MAX_RECORD by init; the caller may change it.
      * Above WK_VALUE_MAX_LEN, WK_VALUE_MAX_LEN applies. */

@@ -597,10 +597,17 @@ static MP_NOINLINE wk_code mpdec_decode(const uint8_t *data, size_t len, const w
 
 done:
     if (p != end) {
+        if (opts && (opts->flags & WK__DECODE_PREFIX)) {
+            /* The next value of a stream may follow: say where this one ended. */
+            st->offset = (size_t)(p - data);
+            *out = root;
+            goto finish;
+        }
         rc = wk__fail(st, WK_ERR_TRAILING, (size_t)(p - data),
                       "$: %zu unexpected bytes after the end of the value", (size_t)(end - p));
         goto finish;
     }
+    if (opts && (opts->flags & WK__DECODE_PREFIX)) st->offset = len;
     *out = root;
     goto finish;
 
@@ -625,8 +632,8 @@ done:
         if (need > left)
             rc = mpdec_fail(&w, WK_ERR_TRUNCATED, (size_t)(item - data),
                             "unexpected end of input: %s of %zu %s needs %llu bytes at least, "
-                            "but %zu are left",
-                            mpdec_type_name(*item), n, unit, need, left);
+                            "but %zu %s left",
+                            mpdec_type_name(*item), n, unit, need, left, left == 1 ? "is" : "are");
         else
             rc = mpdec_fail(&w, WK_ERR_TRUNCATED, (size_t)(item - data),
                             "unexpected end of input: %s of %zu %s fits in the %zu bytes left, but "
@@ -1066,12 +1073,16 @@ static wk_code mp_decode(const uint8_t *data, size_t len, const wk_decode_opts *
     const wk_value *tree;
     wk_code rc = mpdec_decode(data, len, opts, a, &tree, st);
     if (rc != WK_OK) return rc;
+    /* With WK__DECODE_PREFIX, the value took `used` bytes: errors point into them. */
+    size_t used = (opts->flags & WK__DECODE_PREFIX) ? st->offset : len;
     wk__typed_where where;
-    rc = wk__typed_apply(&mptyped_conv, tree, opts->type, opts->flags, opts->max_depth, a, out,
-                         &where, st);
+    rc = wk__typed_apply(&mptyped_conv, tree, opts->type, opts->flags & ~WK__DECODE_PREFIX, opts->max_depth, a,
+                         out, &where, st);
     if (rc != WK_OK) {
-        if (st) st->offset = mploc_find(data, len, &where);
+        if (st) st->offset = mploc_find(data, used, &where);
         free(where.frames);
+    } else if (opts->flags & WK__DECODE_PREFIX) {
+        st->offset = used;
     }
     return rc;
 }

@@ -6,6 +6,7 @@
 #include "formats.h"
 
 #include <strings.h>
+#include <string.h>
 
 /* The order decides ties when sniffing, and the order of reports. */
 static const wk_format *const registry_formats[] = {
@@ -91,6 +92,28 @@ wk_code wk_decode(const wk_format *f, const void *data, size_t len, const wk_dec
         return wk__fail(st, WK_ERR_INVALID, 0, "wk_decode: format, arena and output are required");
     wk__ok(st);
     return f->decode(data ? data : "", len, opts, a, out, st);
+}
+
+wk_code wk_decode_prefix(const wk_format *f, const void *data, size_t len, const wk_decode_opts *opts,
+                         wk_arena *a, const wk_value **out, size_t *used, wk_status *st)
+{
+    if (!f || !a || !out || !used || (!data && len))
+        return wk__fail(st, WK_ERR_INVALID, 0, "wk_decode_prefix: format, arena and outputs are required");
+    if (strcmp(f->name, "msgpack") != 0)
+        return wk__fail(st, WK_ERR_UNSUPPORTED, 0,
+                        "wk_decode_prefix: %s values are not read one from the front of a stream "
+                        "(MessagePack's are)", f->name);
+    wk_status local;
+    if (!st) st = &local;
+    wk__ok(st);
+    wk_decode_opts o = opts ? *opts : (wk_decode_opts){0};
+    o.flags |= WK__DECODE_PREFIX;
+    wk_code rc = f->decode(data ? data : "", len, &o, a, out, st);
+    if (rc == WK_OK) {
+        *used = st->offset;
+        st->offset = 0;
+    }
+    return rc;
 }
 
 wk_code wk_encode(const wk_format *f, const wk_value *v, const wk_encode_opts *opts, wk_buf *out,

@@ -66,6 +66,16 @@ static inline void wk__arena_trim(wk_arena *a, void *p, size_t old_n, size_t new
     }
 }
 
+/* ---- decoding ---- */
+
+/*
+ * A decode flag of the library's own (above the public WK_DECODE_* bits),
+ * set by wk_decode_prefix: the decoder stops at the end of the first value,
+ * bytes after it are no error, and on success st->offset holds the bytes
+ * the value took (st is never NULL then). Only MessagePack's decoder reads it.
+ */
+#define WK__DECODE_PREFIX 0x80000000u
+
 /* ---- memory ---- */
 
 /* Regions smaller than this are left to fault in page by page. */

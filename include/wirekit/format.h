@@ -131,6 +131,18 @@ WK_API wk_code wk_decode(const wk_format *f, const void *data, size_t len,
                          const wk_value **out, wk_status *st);
 
 /*
+ * Decodes the value at the start of `data`, which more bytes may follow
+ * (the next value of a stream written back to back): *used receives the
+ * bytes the value took, and bytes after it are no error. One pass, as
+ * wk_decode. Formats whose values delimit themselves only: MessagePack;
+ * others fail with WK_ERR_UNSUPPORTED. Errors are those of wk_decode, with
+ * offsets from the start of data.
+ */
+WK_API wk_code wk_decode_prefix(const wk_format *f, const void *data, size_t len,
+                                const wk_decode_opts *opts, wk_arena *a,
+                                const wk_value **out, size_t *used, wk_status *st);
+
+/*
  * Append the encoding of `v` to `out`. On failure `out` is restored to the
  * length it had. WK_ERR_UNREPRESENTABLE when the format cannot carry a value
  * (a NaN in JSON, say), with its path in st->msg.

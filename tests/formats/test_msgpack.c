@@ -641,7 +641,7 @@ static void test_error_truncated_offsets(void **state)
     /* A container claiming more items than there are bytes left: its header. */
     expect_error_opts(BYTES(0x92, 0x01), NULL, WK_ERR_TRUNCATED, 0, &st);
     assert_string_equal(st.msg, "$: unexpected end of input: fixarray of 2 items needs 2 bytes at least, "
-                                "but 1 are left");
+                                "but 1 is left");
     expect_error_opts(BYTES(0x91, 0x82, 0x01, 0x02, 0x03), NULL, WK_ERR_TRUNCATED, 1, &st);
     assert_string_equal(st.msg, "$[0]: unexpected end of input: fixmap of 2 members needs 4 bytes at least, "
                                 "but 3 are left");
@@ -1446,11 +1446,75 @@ static void test_encode_invalid_utf8(void **state)
     wk_arena_free(a);
 }
 
+/*
+ * wk_decode_prefix: values back to back, each decoded from the front of
+ * what is left, with the bytes it took; typed too; errors keep their
+ * offsets; other formats say they cannot.
+ */
+static void test_decode_prefix(void **state)
+{
+    (void)state;
+    /* 7, "ab", [1, {"k": nil}], then a map cut short. */
+    static const uint8_t in[] = {0x07, 0xA2, 'a', 'b', 0x92, 0x01, 0x81, 0xA1, 'k', 0xC0, 0x82, 0xA1};
+    wk_arena *a = wk_arena_new(0);
+    const wk_value *v;
+    size_t used = 99, at = 0;
+    wk_status st;
+    assert_int_equal(wk_decode_prefix(mp(), in + at, sizeof in - at, NULL, a, &v, &used, &st), WK_OK);
+    assert_int_equal(used, 1);
+    assert_int_equal(st.offset, 0);
+    assert_int_equal(v->kind, WK_INT);
+    assert_int_equal(v->as.i, 7);
+    at += used;
+    assert_int_equal(wk_decode_prefix(mp(), in + at, sizeof in - at, NULL, a, &v, &used, &st), WK_OK);
+    assert_int_equal(used, 3);
+    assert_int_equal(v->kind, WK_STRING);
+    assert_memory_equal(v->as.str, "ab", 2);
+    at += used;
+    assert_int_equal(wk_decode_prefix(mp(), in + at, sizeof in - at, NULL, a, &v, &used, &st), WK_OK);
+    assert_int_equal(used, 6);
+    assert_int_equal(v->kind, WK_LIST);
+    assert_int_equal(v->len, 2);
+    at += used;
+    assert_int_equal(wk_decode_prefix(mp(), in + at, sizeof in - at, NULL, a, &v, &used, &st), WK_ERR_TRUNCATED);
+    assert_int_equal(st.offset, 0);
+    assert_string_equal(st.msg, "$: unexpected end of input: fixmap of 2 members needs 4 bytes at least, but 1 is left");
+    /* A value that fills the input takes all of it; st may be NULL. */
+    assert_int_equal(wk_decode_prefix(mp(), in, 1, NULL, a, &v, &used, NULL), WK_OK);
+    assert_int_equal(used, 1);
+    /* wk_decode still refuses what follows a value. */
+    assert_int_equal(wk_decode(mp(), in, 4, NULL, a, &v, &st), WK_ERR_TRAILING);
+    assert_int_equal(st.offset, 1);
+
+    /* Typed: a message, then the next; a type error points into the first. */
+    wk_schema *s;
+    static const char proto[] = "syntax = \"proto3\";\nmessage M { int32 n = 1; }\n";
+    assert_int_equal(wk_schema_load_text("m.proto", proto, sizeof proto - 1, NULL, &s, &st), WK_OK);
+    wk_decode_opts o = {.type = wk_schema_message(s, "M")};
+    static const uint8_t typed[] = {0x81, 0xA1, 'n', 0x05, 0x81, 0xA1, 'n', 0xA1, 'x'};
+    assert_int_equal(wk_decode_prefix(mp(), typed, sizeof typed, &o, a, &v, &used, &st), WK_OK);
+    assert_int_equal(used, 4);
+    assert_int_equal(v->kind, WK_MESSAGE);
+    assert_int_equal(v->as.message->fields[0].value.as.i, 5);
+    assert_int_equal(wk_decode_prefix(mp(), typed + 4, sizeof typed - 4, &o, a, &v, &used, &st), WK_ERR_TYPE);
+    assert_int_equal(st.offset, 3);
+    wk_schema_free(s);
+
+    /* Only MessagePack; arguments checked. */
+    assert_int_equal(wk_decode_prefix(wk_format_find("json"), "1 2", 3, NULL, a, &v, &used, &st),
+                     WK_ERR_UNSUPPORTED);
+    assert_string_equal(st.msg, "wk_decode_prefix: json values are not read one from the front of a stream "
+                                "(MessagePack's are)");
+    assert_int_equal(wk_decode_prefix(mp(), in, sizeof in, NULL, a, &v, NULL, &st), WK_ERR_INVALID);
+    wk_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encode_invalid_utf8),
         cmocka_unit_test(test_table),
+        cmocka_unit_test(test_decode_prefix),
         cmocka_unit_test(test_decode_nil_bool),
         cmocka_unit_test(test_decode_fixint),
         cmocka_unit_test(test_decode_uint_widths),
