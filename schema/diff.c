@@ -15,6 +15,11 @@
  * The changes come out in a stable order: the package and file options,
  * then each old message (its removal, or what changed in it), the added
  * messages, then the enums in the same way.
+ *
+ * Schemas run to tens of thousands of definitions, so no step scans one
+ * list for each element of another: lookups by name, shape and pointer go
+ * through hash indexes (diff_index.c), those within a message or enum
+ * through sorted copies. The time is near-linear in the schemas' size.
  */
 #include "diff_internal.h"
 
@@ -44,7 +49,22 @@ typedef struct differ {
     const wk_enum_def **oe, **ne, **oe_match, **ne_match;
     size_t oe_count, ne_count;
     size_t om_cap, nm_cap, oe_cap, ne_cap;
+    /* Each list's definitions by pointer: the duplicate check of the
+     * closure, and an old definition's position for its match. */
+    wk__diff_index om_index, nm_index, oe_index, ne_index;
+    /* Comparing a closure: each schema's messages and enums by name suffix (diff_in_schema). */
+    struct diff_suffixes *suffixes[2][2];   /* [old or new schema][message or enum] */
 } differ;
+
+/*
+ * Every dotted suffix of the full names of a schema's messages (or enums):
+ * "acme.Order.Item" gives "acme.Order.Item", "Order.Item" and "Item".
+ */
+typedef struct diff_suffixes {
+    const char **names;
+    size_t count, cap;
+    wk__diff_index index;
+} diff_suffixes;
 
 /* ------------------------------------------------------------------ */
 /* Names                                                               */
@@ -245,10 +265,29 @@ static void diff_add(differ *df, wk_change_kind kind, const char *path, const ch
 /* Collecting definitions                                              */
 /* ------------------------------------------------------------------ */
 
-static bool diff_push(differ *df, const void ***list, size_t *count, size_t *cap, const void *def)
+typedef struct diff_find_ptr {
+    const void *const *list;
+    const void *def;
+} diff_find_ptr;
+
+static wk__diff_verdict diff_is_ptr(const void *ctx, size_t item)
 {
-    for (size_t i = 0; i < *count; i++)
-        if ((*list)[i] == def) return true;
+    const diff_find_ptr *f = ctx;
+    return f->list[item] == f->def ? WK__DIFF_TAKE : WK__DIFF_SKIP;
+}
+
+/* Where def is in a list, or SIZE_MAX. */
+static size_t diff_position(wk__diff_index *index, const void *const *list, const void *def)
+{
+    diff_find_ptr f = {list, def};
+    return wk__diff_index_find(index, wk__diff_hash_ptr(def), diff_is_ptr, &f);
+}
+
+/* Adds def to a list unless it is there already. */
+static bool diff_push(differ *df, const void ***list, size_t *count, size_t *cap, wk__diff_index *index,
+                      const void *def)
+{
+    if (diff_position(index, *list, def) != SIZE_MAX) return true;
     if (*count == *cap) {
         size_t n = *cap ? *cap * 2 : 16;
         const void **grown = realloc(*list, n * sizeof *grown);
@@ -259,16 +298,20 @@ static bool diff_push(differ *df, const void ***list, size_t *count, size_t *cap
         *list = grown;
         *cap = n;
     }
+    if (!wk__diff_index_add(index, wk__diff_hash_ptr(def), *count)) {
+        df->nomem = true;
+        return false;
+    }
     (*list)[(*count)++] = def;
     return true;
 }
 
-#define DIFF_PUSH_MESSAGE(df, old, m)                                                      \
-    ((old) ? diff_push(df, (const void ***)&(df)->om, &(df)->om_count, &(df)->om_cap, m)  \
-           : diff_push(df, (const void ***)&(df)->nm, &(df)->nm_count, &(df)->nm_cap, m))
-#define DIFF_PUSH_ENUM(df, old, e)                                                         \
-    ((old) ? diff_push(df, (const void ***)&(df)->oe, &(df)->oe_count, &(df)->oe_cap, e)  \
-           : diff_push(df, (const void ***)&(df)->ne, &(df)->ne_count, &(df)->ne_cap, e))
+#define DIFF_PUSH_MESSAGE(df, old, m)                                                                        \
+    ((old) ? diff_push(df, (const void ***)&(df)->om, &(df)->om_count, &(df)->om_cap, &(df)->om_index, m)   \
+           : diff_push(df, (const void ***)&(df)->nm, &(df)->nm_count, &(df)->nm_cap, &(df)->nm_index, m))
+#define DIFF_PUSH_ENUM(df, old, e)                                                                           \
+    ((old) ? diff_push(df, (const void ***)&(df)->oe, &(df)->oe_count, &(df)->oe_cap, &(df)->oe_index, e)   \
+           : diff_push(df, (const void ***)&(df)->ne, &(df)->ne_count, &(df)->ne_cap, &(df)->ne_index, e))
 
 /* A message and everything nested in it (map entries left out: their fields are compared). */
 static void diff_collect_message(differ *df, bool old, const wk_message_def *m)
@@ -347,99 +390,289 @@ static bool diff_same_values(const wk_enum_def *a, const wk_enum_def *b)
     return true;
 }
 
+/* How a definition of list b is looked for: the key of each pass of diff_match. */
+typedef enum diff_key { DIFF_BY_NAME, DIFF_BY_RELATIVE, DIFF_BY_SHAPE_AND_SHORT, DIFF_BY_SHAPE } diff_key;
+
+/* The two lists matched and the callbacks that tell their definitions apart. */
+typedef struct diff_matching {
+    differ *df;
+    const void **a, **b, **a_match, **b_match;
+    size_t an, bn;
+    const char *(*full_name)(const void *);
+    bool (*same_shape)(const void *, const void *);
+    uint64_t (*shape_hash)(const void *);
+    bool (*worth_moving)(const void *);
+} diff_matching;
+
+/* One lookup in list b: what is looked for, and how. */
+typedef struct diff_probe {
+    const diff_matching *mt;
+    diff_key by;
+    const char *name;   /* the full, relative or short name looked for */
+    const void *def;    /* the definition of list a whose shape is looked for */
+} diff_probe;
+
+static const char *diff_key_name(const diff_matching *mt, diff_key by, bool old, const void *def)
+{
+    const char *full = mt->full_name(def);
+    if (by == DIFF_BY_NAME) return full;
+    if (by == DIFF_BY_RELATIVE) return diff_relative(full, old ? mt->df->old_pkg : mt->df->new_pkg);
+    return diff_short(full);
+}
+
+static uint64_t diff_key_hash(const diff_matching *mt, diff_key by, bool old, const void *def)
+{
+    uint64_t h = by == DIFF_BY_NAME || by == DIFF_BY_RELATIVE ? WK__DIFF_HASH_SEED : mt->shape_hash(def);
+    if (by == DIFF_BY_SHAPE) return h;
+    return wk__diff_hash_str(h, diff_key_name(mt, by, old, def));
+}
+
+static wk__diff_verdict diff_probe_judge(const void *ctx, size_t j)
+{
+    const diff_probe *p = ctx;
+    const diff_matching *mt = p->mt;
+    if (mt->b_match[j]) return WK__DIFF_DROP;
+    if (p->by != DIFF_BY_SHAPE && strcmp(p->name, diff_key_name(mt, p->by, false, mt->b[j])) != 0)
+        return WK__DIFF_SKIP;
+    if ((p->by == DIFF_BY_SHAPE_AND_SHORT || p->by == DIFF_BY_SHAPE) && !mt->same_shape(p->def, mt->b[j]))
+        return WK__DIFF_SKIP;
+    return WK__DIFF_TAKE;
+}
+
+/* The first unmatched definition of list b with the key of a[i], or SIZE_MAX. */
+static size_t diff_probe_find(const diff_matching *mt, wk__diff_index *index, diff_key by, size_t i)
+{
+    diff_probe p = {mt, by, by == DIFF_BY_SHAPE ? NULL : diff_key_name(mt, by, true, mt->a[i]), mt->a[i]};
+    return wk__diff_index_find(index, diff_key_hash(mt, by, true, mt->a[i]), diff_probe_judge, &p);
+}
+
+/* The unmatched definitions of list b by a key, in list order. */
+static bool diff_index_unmatched(const diff_matching *mt, diff_key by, wk__diff_index *index)
+{
+    for (size_t j = 0; j < mt->bn; j++)
+        if (!mt->b_match[j] && !wk__diff_index_add(index, diff_key_hash(mt, by, false, mt->b[j]), j))
+            return false;
+    return true;
+}
+
+static void diff_pair(const diff_matching *mt, size_t i, size_t j)
+{
+    mt->a_match[i] = mt->b[j];
+    mt->b_match[j] = mt->a[i];
+}
+
 /*
  * Matches list a against list b by full name, then by relative name, then
  * by shape (same_shape on unmatched pairs); a_match[i] and b_match[j] get
- * the partner or NULL. names(def) gives a definition's full name.
+ * the partner or NULL. Each definition of a, in order, takes the first
+ * unmatched one of b (in order) that fits; by shape, one with the same short
+ * name wins over the first one found. The lookups go through indexes of b
+ * by each key, which hold the same candidates in the same order as a scan
+ * of b would meet them.
  */
-static void diff_match(differ *df, const void **a, size_t an, const void **b, size_t bn, const void **a_match,
-                       const void **b_match, const char *(*full_name)(const void *),
-                       bool (*same_shape)(const void *, const void *), bool (*worth_moving)(const void *),
-                       bool (*in_new)(const differ *, const void *), bool (*in_old)(const differ *, const void *))
+static void diff_match(diff_matching *mt, bool (*in_new)(differ *, const void *),
+                       bool (*in_old)(differ *, const void *))
 {
-    for (int pass = 0; pass < 3; pass++) {
-        /*
-         * Comparing one type's closure, a definition outside one side's
-         * closure may still be in that schema (no longer used, or newly
-         * used): it is neither removed, added nor moved, and is marked as
-         * matched with itself so that no later pass pairs it.
-         */
-        if (pass == 2) {
-            for (size_t i = 0; i < an; i++)
-                if (!a_match[i] && in_new(df, a[i])) a_match[i] = a[i];
-            for (size_t j = 0; j < bn; j++)
-                if (!b_match[j] && in_old(df, b[j])) b_match[j] = b[j];
-        }
-        for (size_t i = 0; i < an; i++) {
-            if (a_match[i]) continue;
-            const char *a_full = full_name(a[i]);
-            size_t best = bn;
-            for (size_t j = 0; j < bn; j++) {
-                if (b_match[j]) continue;
-                const char *b_full = full_name(b[j]);
-                bool same_short = strcmp(diff_short(a_full), diff_short(b_full)) == 0;
-                if (pass == 0) {
-                    if (strcmp(a_full, b_full) != 0) continue;
-                } else if (pass == 1) {
-                    if (strcmp(df->old_pkg, df->new_pkg) == 0 ||
-                        strcmp(diff_relative(a_full, df->old_pkg), diff_relative(b_full, df->new_pkg)) != 0)
-                        continue;
-                } else {
-                    if (!same_shape(a[i], b[j]) || !(same_short || worth_moving(a[i]))) continue;
-                    /* By shape, a partner with the same short name wins over the first one found. */
-                    if (!same_short) {
-                        if (best == bn) best = j;
-                        continue;
-                    }
-                }
-                best = j;
-                break;
-            }
-            if (best < bn) {
-                a_match[i] = b[best];
-                b_match[best] = a[i];
-            }
-        }
+    differ *df = mt->df;
+    wk__diff_index index;
+    memset(&index, 0, sizeof index);
+    if (!diff_index_unmatched(mt, DIFF_BY_NAME, &index)) goto nomem;
+    for (size_t i = 0; i < mt->an; i++) {
+        if (mt->a_match[i]) continue;
+        size_t j = diff_probe_find(mt, &index, DIFF_BY_NAME, i);
+        if (j != SIZE_MAX) diff_pair(mt, i, j);
     }
+    wk__diff_index_free(&index);
+
+    if (strcmp(df->old_pkg, df->new_pkg) != 0) {
+        if (!diff_index_unmatched(mt, DIFF_BY_RELATIVE, &index)) goto nomem;
+        for (size_t i = 0; i < mt->an; i++) {
+            if (mt->a_match[i]) continue;
+            size_t j = diff_probe_find(mt, &index, DIFF_BY_RELATIVE, i);
+            if (j != SIZE_MAX) diff_pair(mt, i, j);
+        }
+        wk__diff_index_free(&index);
+    }
+
+    /*
+     * Comparing one type's closure, a definition outside one side's
+     * closure may still be in that schema (no longer used, or newly
+     * used): it is neither removed, added nor moved, and is marked as
+     * matched with itself so that no later pass pairs it.
+     */
+    for (size_t i = 0; i < mt->an; i++)
+        if (!mt->a_match[i] && in_new(df, mt->a[i])) mt->a_match[i] = mt->a[i];
+    for (size_t j = 0; j < mt->bn; j++)
+        if (!mt->b_match[j] && in_old(df, mt->b[j])) mt->b_match[j] = mt->b[j];
+
+    wk__diff_index by_shape;
+    memset(&by_shape, 0, sizeof by_shape);
+    if (!diff_index_unmatched(mt, DIFF_BY_SHAPE_AND_SHORT, &index) ||
+        !diff_index_unmatched(mt, DIFF_BY_SHAPE, &by_shape)) {
+        wk__diff_index_free(&by_shape);
+        goto nomem;
+    }
+    for (size_t i = 0; i < mt->an; i++) {
+        if (mt->a_match[i]) continue;
+        size_t j = diff_probe_find(mt, &index, DIFF_BY_SHAPE_AND_SHORT, i);
+        if (j == SIZE_MAX && mt->worth_moving(mt->a[i])) j = diff_probe_find(mt, &by_shape, DIFF_BY_SHAPE, i);
+        if (j != SIZE_MAX) diff_pair(mt, i, j);
+    }
+    wk__diff_index_free(&by_shape);
+    wk__diff_index_free(&index);
+    return;
+nomem:
+    wk__diff_index_free(&index);
+    df->nomem = true;
 }
 
 static const char *diff_message_name(const void *m) { return ((const wk_message_def *)m)->full_name; }
 static const char *diff_enum_name(const void *e) { return ((const wk_enum_def *)e)->full_name; }
 static bool diff_message_shape(const void *a, const void *b) { return wk__diff_same_shape(a, b); }
 static bool diff_enum_shape(const void *a, const void *b) { return diff_same_values(a, b); }
+
+static uint64_t diff_hash_u32(uint64_t h, uint32_t v) { return wk__diff_hash(h, &v, sizeof v); }
+
+/*
+ * A hash of what wk__diff_same_shape compares, so that messages of one
+ * shape have one hash: the fields' numbers, names, types, labels and map
+ * flags, and the short names of the types they refer to (a loaded schema
+ * has the message or enum of every field of that type). A map's entry is
+ * left out: that function lets an entry of another name pass on its shape.
+ */
+static uint64_t diff_message_shape_hash(const void *def)
+{
+    const wk_message_def *m = def;
+    uint64_t h = wk__diff_hash(WK__DIFF_HASH_SEED, &m->field_count, sizeof m->field_count);
+    for (size_t i = 0; i < m->field_count; i++) {
+        const wk_field_def *f = &m->fields[i];
+        h = diff_hash_u32(h, f->number);
+        h = diff_hash_u32(h, (uint32_t)f->type);
+        h = diff_hash_u32(h, (uint32_t)f->label);
+        h = diff_hash_u32(h, f->is_map);
+        h = wk__diff_hash_str(h, f->name);
+        if (f->message && !f->is_map) h = wk__diff_hash_str(h, diff_short(f->message->full_name));
+        if (f->enum_def) h = wk__diff_hash_str(h, diff_short(f->enum_def->full_name));
+    }
+    return h;
+}
+
+/* A hash of what diff_same_values compares: the values' numbers and names, in order. */
+static uint64_t diff_enum_shape_hash(const void *def)
+{
+    const wk_enum_def *e = def;
+    uint64_t h = wk__diff_hash(WK__DIFF_HASH_SEED, &e->value_count, sizeof e->value_count);
+    for (size_t i = 0; i < e->value_count; i++) {
+        h = diff_hash_u32(h, (uint32_t)e->values[i].number);
+        h = wk__diff_hash_str(h, e->values[i].name);
+    }
+    return h;
+}
 /* An empty message (or enum) has the shape of every other empty one: never "moved" by shape alone. */
-static bool diff_message_in_new(const differ *df, const void *m)
+
+static bool diff_suffix_add(diff_suffixes *sx, const char *name)
 {
-    return df->type && wk_schema_message(df->new_schema, diff_message_name(m)) != NULL;
+    if (sx->count == sx->cap) {
+        size_t n = sx->cap ? sx->cap * 2 : 64;
+        const char **grown = realloc(sx->names, n * sizeof *grown);
+        if (!grown) return false;
+        sx->names = grown;
+        sx->cap = n;
+    }
+    if (!wk__diff_index_add(&sx->index, wk__diff_hash_str(WK__DIFF_HASH_SEED, name), sx->count)) return false;
+    sx->names[sx->count++] = name;
+    return true;
 }
-static bool diff_message_in_old(const differ *df, const void *m)
+
+static diff_suffixes *diff_suffixes_new(const wk_schema *s, bool enums)
 {
-    return df->type && wk_schema_message(df->old_schema, diff_message_name(m)) != NULL;
+    diff_suffixes *sx = calloc(1, sizeof *sx);
+    size_t n = enums ? s->enum_count : s->message_count;
+    for (size_t i = 0; sx && i < n; i++) {
+        const char *full = enums ? s->enums[i]->def.full_name : s->messages[i]->def.full_name;
+        bool ok = diff_suffix_add(sx, full);
+        for (const char *dot = strchr(full, '.'); ok && dot; dot = strchr(dot + 1, '.'))
+            ok = diff_suffix_add(sx, dot + 1);
+        if (!ok) {
+            free(sx->names);
+            wk__diff_index_free(&sx->index);
+            free(sx);
+            sx = NULL;
+        }
+    }
+    return sx;
 }
-static bool diff_enum_in_new(const differ *df, const void *e)
+
+typedef struct diff_suffix_count {
+    const diff_suffixes *sx;
+    const char *name;
+    size_t *found;
+} diff_suffix_count;
+
+static wk__diff_verdict diff_suffix_judge(const void *ctx, size_t item)
 {
-    return df->type && wk_schema_enum(df->new_schema, diff_enum_name(e)) != NULL;
+    const diff_suffix_count *c = ctx;
+    if (strcmp(c->sx->names[item], c->name) != 0) return WK__DIFF_SKIP;
+    /* Two are enough to know the name is not unique. */
+    return ++*c->found == 2 ? WK__DIFF_TAKE : WK__DIFF_SKIP;
 }
-static bool diff_enum_in_old(const differ *df, const void *e)
+
+/*
+ * Whether wk_schema_message (or wk_schema_enum) finds a definition by this
+ * name in one of the schemas: by full name, or else by a name suffix that
+ * one definition only has. The same answer without its scan of every
+ * definition for each name that is not a full name there.
+ */
+static bool diff_in_schema(differ *df, bool old, bool enums, const char *name)
 {
-    return df->type && wk_schema_enum(df->old_schema, diff_enum_name(e)) != NULL;
+    const wk_schema *s = old ? df->old_schema : df->new_schema;
+    bool absolute = name[0] == '.';
+    if (absolute) name++;
+    size_t n = strlen(name);
+    const wk__symbol *sym = wk__symtab_find(&s->symbols, name, n);
+    if (sym && sym->kind == (enums ? WK__SYM_ENUM : WK__SYM_MESSAGE)) return true;
+    if (absolute || n == 0) return false;
+    diff_suffixes **sx = &df->suffixes[old][enums];
+    if (!*sx && !(*sx = diff_suffixes_new(s, enums))) {
+        df->nomem = true;
+        return false;
+    }
+    size_t found = 0;
+    diff_suffix_count c = {*sx, name, &found};
+    wk__diff_index_find(&(*sx)->index, wk__diff_hash_str(WK__DIFF_HASH_SEED, name), diff_suffix_judge, &c);
+    return found == 1;
+}
+
+static bool diff_message_in_new(differ *df, const void *m)
+{
+    return df->type && diff_in_schema(df, false, false, diff_message_name(m));
+}
+static bool diff_message_in_old(differ *df, const void *m)
+{
+    return df->type && diff_in_schema(df, true, false, diff_message_name(m));
+}
+static bool diff_enum_in_new(differ *df, const void *e)
+{
+    return df->type && diff_in_schema(df, false, true, diff_enum_name(e));
+}
+static bool diff_enum_in_old(differ *df, const void *e)
+{
+    return df->type && diff_in_schema(df, true, true, diff_enum_name(e));
 }
 static bool diff_message_worth(const void *m) { return ((const wk_message_def *)m)->field_count > 0; }
 static bool diff_enum_worth(const void *e) { return ((const wk_enum_def *)e)->value_count > 0; }
 
 /* The new message matched with an old one, or NULL. */
-static const wk_message_def *diff_new_message_of(const differ *df, const wk_message_def *old)
+static const wk_message_def *diff_new_message_of(differ *df, const wk_message_def *old)
 {
-    for (size_t i = 0; i < df->om_count; i++)
-        if (df->om[i] == old) return df->om_match[i];
-    return NULL;
+    size_t i = diff_position(&df->om_index, (const void *const *)df->om, old);
+    return i != SIZE_MAX ? df->om_match[i] : NULL;
 }
 
-static const wk_enum_def *diff_new_enum_of(const differ *df, const wk_enum_def *old)
+static const wk_enum_def *diff_new_enum_of(differ *df, const wk_enum_def *old)
 {
-    for (size_t i = 0; i < df->oe_count; i++)
-        if (df->oe[i] == old) return df->oe_match[i];
-    return NULL;
+    size_t i = diff_position(&df->oe_index, (const void *const *)df->oe, old);
+    return i != SIZE_MAX ? df->oe_match[i] : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -474,7 +707,7 @@ static void diff_type_text(const wk_field_def *f, char *buf, size_t cap)
 }
 
 /* Whether two field types are the same, with message and enum types matched across the versions. */
-static bool diff_same_type(const differ *df, const wk_field_def *o, const wk_field_def *n)
+static bool diff_same_type(differ *df, const wk_field_def *o, const wk_field_def *n)
 {
     if (o->is_map != n->is_map) return false;
     if (o->is_map) {
@@ -508,14 +741,22 @@ static const wk_oneof_def *diff_real_oneof(const wk_field_def *f)
     return o->synthetic ? NULL : o;
 }
 
-/* Whether two oneofs have the same members, by number. */
+/*
+ * Whether two oneofs have the same members, by number. Each member of a is
+ * looked up by number in b's message (its fields are sorted by number)
+ * rather than among b's members, which for every field of a big oneof
+ * would be cubic in its size.
+ */
 static bool diff_same_members(const wk_oneof_def *a, const wk_oneof_def *b)
 {
     if (a->field_count != b->field_count) return false;
+    if (a->field_count == 0) return true;
+    const wk_message_def *bm = b->fields[0]->containing;
     for (size_t i = 0; i < a->field_count; i++) {
-        bool found = false;
-        for (size_t j = 0; j < b->field_count && !found; j++) found = a->fields[i]->number == b->fields[j]->number;
-        if (!found) return false;
+        const wk_field_def *f = bm ? wk_message_field(bm, a->fields[i]->number) : NULL;
+        if (!f || f->oneof_index < 0 || (size_t)f->oneof_index >= bm->oneof_count ||
+            &bm->oneofs[f->oneof_index] != b)
+            return false;
     }
     return true;
 }
@@ -631,42 +872,103 @@ static void diff_field_pair(differ *df, const wk_message_def *nm, const wk_field
     diff_options(df, path, o->options, o->option_count, o->pos, n->options, n->option_count, n->pos);
 }
 
-static bool diff_in_ranges(const wk_range *r, size_t n, int64_t number)
+/*
+ * Reserved numbers and names (with the numbers and names of removed fields
+ * or values, where those count as reserved) in a form to look up: the
+ * numbers as sorted disjoint spans, the names sorted. A message may reserve
+ * thousands of numbers and names and drop thousands of fields; scanning the
+ * lists for each would be quadratic.
+ */
+typedef struct diff_span {
+    int64_t start, end;
+} diff_span;
+
+typedef struct diff_reserved_set {
+    diff_span *spans;
+    size_t span_count;
+    const char **names;
+    size_t name_count;
+} diff_reserved_set;
+
+static int diff_span_cmp(const void *x, const void *y)
 {
-    for (size_t i = 0; i < n; i++)
-        if (number >= r[i].start && number <= r[i].end) return true;
-    return false;
+    const diff_span *a = x, *b = y;
+    return (a->start > b->start) - (a->start < b->start);
 }
 
-static bool diff_in_names(const char *const *names, size_t n, const char *name)
+static int diff_name_cmp(const void *x, const void *y)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], name) == 0) return true;
-    return false;
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* Whether every number of range r is in the ranges, or one of the numbers given. */
-static bool diff_range_covered(wk_range r, const wk_range *ranges, size_t n, const int64_t *extra,
-                               size_t extra_count)
+static void diff_reserved_set_free(diff_reserved_set *rs)
 {
-    int64_t x = r.start;
-    while (x <= r.end) {
-        bool found = false;
-        for (size_t i = 0; i < n && !found; i++) {
-            if (x >= ranges[i].start && x <= ranges[i].end) {
-                x = (int64_t)ranges[i].end + 1;
-                found = true;
-            }
-        }
-        for (size_t i = 0; i < extra_count && !found; i++) {
-            if (extra[i] == x) {
-                x++;
-                found = true;
-            }
-        }
-        if (!found) return false;
+    free(rs->spans);
+    free(rs->names);
+    memset(rs, 0, sizeof *rs);
+}
+
+/* The reserved numbers and names of r, and the numbers and names given; false when out of memory. */
+static bool diff_reserved_set_init(diff_reserved_set *rs, const wk_reserved *r, const int64_t *numbers,
+                                   size_t number_count, const char *const *names, size_t name_count)
+{
+    memset(rs, 0, sizeof *rs);
+    size_t spans = r->range_count + number_count, all_names = r->name_count + name_count;
+    if ((spans && !(rs->spans = malloc(spans * sizeof *rs->spans))) ||
+        (all_names && !(rs->names = malloc(all_names * sizeof *rs->names)))) {
+        diff_reserved_set_free(rs);
+        return false;
     }
+    size_t n = 0;
+    for (size_t i = 0; i < r->range_count; i++)
+        if (r->ranges[i].start <= r->ranges[i].end)
+            rs->spans[n++] = (diff_span){r->ranges[i].start, r->ranges[i].end};
+    for (size_t i = 0; i < number_count; i++) rs->spans[n++] = (diff_span){numbers[i], numbers[i]};
+    if (n) qsort(rs->spans, n, sizeof *rs->spans, diff_span_cmp);
+    /* Overlapping and adjacent spans merge: a range is covered when one span holds it. */
+    size_t merged = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (merged && rs->spans[i].start <= rs->spans[merged - 1].end + 1) {
+            if (rs->spans[i].end > rs->spans[merged - 1].end) rs->spans[merged - 1].end = rs->spans[i].end;
+        } else {
+            rs->spans[merged++] = rs->spans[i];
+        }
+    }
+    rs->span_count = merged;
+    for (size_t i = 0; i < r->name_count; i++) rs->names[rs->name_count++] = r->names[i];
+    for (size_t i = 0; i < name_count; i++) rs->names[rs->name_count++] = names[i];
+    if (rs->name_count) qsort(rs->names, rs->name_count, sizeof *rs->names, diff_name_cmp);
     return true;
+}
+
+/* The span that holds number, or NULL. */
+static const diff_span *diff_span_of(const diff_reserved_set *rs, int64_t number)
+{
+    size_t lo = 0, hi = rs->span_count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (rs->spans[mid].start <= number) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo && number <= rs->spans[lo - 1].end ? &rs->spans[lo - 1] : NULL;
+}
+
+static bool diff_reserves_number(const diff_reserved_set *rs, int64_t number)
+{
+    return diff_span_of(rs, number) != NULL;
+}
+
+/* Whether every number of range r is reserved (an empty range is). */
+static bool diff_reserves_range(const diff_reserved_set *rs, wk_range r)
+{
+    if (r.start > r.end) return true;
+    const diff_span *s = diff_span_of(rs, r.start);
+    return s && r.end <= s->end;
+}
+
+static bool diff_reserves_name(const diff_reserved_set *rs, const char *name)
+{
+    return rs->name_count && bsearch(&name, rs->names, rs->name_count, sizeof *rs->names, diff_name_cmp);
 }
 
 static void diff_range_text(char *buf, size_t cap, wk_range r)
@@ -682,46 +984,73 @@ static void diff_range_text(char *buf, size_t cap, wk_range r)
  * the numbers and names of what was removed in this step (added).
  */
 static void diff_reserved(differ *df, const char *path, const wk_reserved *o, const wk_reserved *n,
-                          const wk__spos *o_range_pos, const wk__spos *o_name_pos, const wk__spos *n_range_pos,
-                          const wk__spos *n_name_pos, const char *old_file, const char *new_file,
-                          wk_source_pos op, wk_source_pos np, const int64_t *gone_numbers, size_t gone_count,
-                          const char *const *gone_names, size_t gone_name_count)
+                          const diff_reserved_set *n_set, const wk__spos *o_range_pos, const wk__spos *o_name_pos,
+                          const wk__spos *n_range_pos, const wk__spos *n_name_pos, const char *old_file,
+                          const char *new_file, wk_source_pos op, wk_source_pos np, const int64_t *gone_numbers,
+                          size_t gone_count, const char *const *gone_names, size_t gone_name_count)
 {
+    /* The old reserved numbers and names with those removed in this step. */
+    diff_reserved_set o_set;
+    if (!diff_reserved_set_init(&o_set, o, gone_numbers, gone_count, gone_names, gone_name_count)) {
+        df->nomem = true;
+        return;
+    }
     char text[64];
     for (size_t i = 0; i < o->range_count; i++) {
-        if (diff_range_covered(o->ranges[i], n->ranges, n->range_count, NULL, 0)) continue;
+        if (diff_reserves_range(n_set, o->ranges[i])) continue;
         diff_range_text(text, sizeof text, o->ranges[i]);
         wk_source_pos p = o_range_pos ? (wk_source_pos){old_file, o_range_pos[i].line, o_range_pos[i].col} : op;
         diff_add(df, WK_CHANGE_RESERVED_REMOVED, path, diff_printf(df, "reserved %s", text), p, np, NULL, NULL);
     }
     for (size_t i = 0; i < o->name_count; i++) {
-        if (diff_in_names(n->names, n->name_count, o->names[i])) continue;
+        if (diff_reserves_name(n_set, o->names[i])) continue;
         wk_source_pos p = o_name_pos ? (wk_source_pos){old_file, o_name_pos[i].line, o_name_pos[i].col} : op;
         diff_add(df, WK_CHANGE_RESERVED_REMOVED, path, diff_printf(df, "reserved \"%s\"", o->names[i]), p, np, NULL,
                  NULL);
     }
     for (size_t i = 0; i < n->range_count; i++) {
-        if (diff_range_covered(n->ranges[i], o->ranges, o->range_count, gone_numbers, gone_count)) continue;
+        if (diff_reserves_range(&o_set, n->ranges[i])) continue;
         diff_range_text(text, sizeof text, n->ranges[i]);
         wk_source_pos p = n_range_pos ? (wk_source_pos){new_file, n_range_pos[i].line, n_range_pos[i].col} : np;
         diff_add(df, WK_CHANGE_RESERVED_ADDED, path, diff_printf(df, "reserved %s", text), op, p, NULL, NULL);
     }
     for (size_t i = 0; i < n->name_count; i++) {
-        if (diff_in_names(o->names, o->name_count, n->names[i]) ||
-            diff_in_names(gone_names, gone_name_count, n->names[i]))
-            continue;
+        if (diff_reserves_name(&o_set, n->names[i])) continue;
         wk_source_pos p = n_name_pos ? (wk_source_pos){new_file, n_name_pos[i].line, n_name_pos[i].col} : np;
         diff_add(df, WK_CHANGE_RESERVED_ADDED, path, diff_printf(df, "reserved \"%s\"", n->names[i]), op, p, NULL,
                  NULL);
     }
+    diff_reserved_set_free(&o_set);
 }
 
-/* A field by its declared name (not its JSON name), or NULL. */
-static const wk_field_def *diff_field_named(const wk_message_def *m, const char *name)
+/* Field pointers by declared name (not JSON name), equal names in field order. */
+static int diff_field_name_cmp(const void *x, const void *y)
 {
-    for (size_t i = 0; i < m->field_count; i++)
-        if (strcmp(m->fields[i].name, name) == 0) return &m->fields[i];
-    return NULL;
+    const wk_field_def *a = *(const wk_field_def *const *)x, *b = *(const wk_field_def *const *)y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a > b) - (a < b);
+}
+
+/* A message's fields sorted by name; NULL when out of memory. */
+static const wk_field_def **diff_fields_by_name(const wk_message_def *m)
+{
+    const wk_field_def **sorted = malloc((m->field_count + 1) * sizeof *sorted);
+    if (!sorted) return NULL;
+    for (size_t i = 0; i < m->field_count; i++) sorted[i] = &m->fields[i];
+    qsort(sorted, m->field_count, sizeof *sorted, diff_field_name_cmp);
+    return sorted;
+}
+
+/* The first field of that name (in field order) among fields sorted by name, or NULL. */
+static const wk_field_def *diff_field_named(const wk_field_def *const *sorted, size_t count, const char *name)
+{
+    size_t lo = 0, hi = count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(sorted[mid]->name, name) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < count && strcmp(sorted[lo]->name, name) == 0 ? sorted[lo] : NULL;
 }
 
 static void diff_message_pair(differ *df, const wk_message_def *om, const wk_message_def *nm)
@@ -730,17 +1059,26 @@ static void diff_message_pair(differ *df, const wk_message_def *om, const wk_mes
     bool *taken = calloc(nm->field_count + 1, sizeof *taken);
     int64_t *gone = calloc(om->field_count + 1, sizeof *gone);
     const char **gone_names = calloc(om->field_count + 1, sizeof *gone_names);
+    const wk_field_def **by_names = NULL;   /* nm's fields by name, sorted at the first number gone */
     size_t gone_count = 0;
-    if (!taken || !gone || !gone_names) {
+    diff_reserved_set n_set;
+    if (!taken || !gone || !gone_names || !diff_reserved_set_init(&n_set, &nm->reserved, NULL, 0, NULL, 0)) {
         df->nomem = true;
-        goto done;
+        free(taken);
+        free(gone);
+        free(gone_names);
+        return;
     }
     for (size_t i = 0; i < om->field_count; i++) {
         const wk_field_def *o = &om->fields[i];
         const wk_field_def *n = wk_message_field(nm, o->number);
         if (!n) {
+            if (!by_names && !(by_names = diff_fields_by_name(nm))) {
+                df->nomem = true;
+                goto done;
+            }
             /* The name on a field of a number the old version did not use: renumbered. */
-            const wk_field_def *by_name = diff_field_named(nm, o->name);
+            const wk_field_def *by_name = diff_field_named(by_names, nm->field_count, o->name);
             if (by_name && !wk_message_field(om, by_name->number)) {
                 taken[by_name - nm->fields] = true;
                 wk__diff_side os = {o, o->enum_def, NULL}, ns = {by_name, by_name->enum_def, NULL};
@@ -750,8 +1088,8 @@ static void diff_message_pair(differ *df, const wk_message_def *om, const wk_mes
                 diff_field_pair(df, nm, o, by_name);
                 continue;
             }
-            bool number_kept = diff_in_ranges(nm->reserved.ranges, nm->reserved.range_count, o->number);
-            bool name_kept = diff_in_names(nm->reserved.names, nm->reserved.name_count, o->name);
+            bool number_kept = diff_reserves_number(&n_set, o->number);
+            bool name_kept = diff_reserves_name(&n_set, o->name);
             gone[gone_count] = o->number;
             gone_names[gone_count++] = o->name;
             wk__diff_side os = {o, o->enum_def, NULL};
@@ -790,11 +1128,13 @@ static void diff_message_pair(differ *df, const wk_message_def *om, const wk_mes
             break;
         }
     }
-    diff_reserved(df, nm->full_name, &om->reserved, &nm->reserved, iom->reserved_range_pos, iom->reserved_name_pos,
-                  inm->reserved_range_pos, inm->reserved_name_pos, om->pos.file, nm->pos.file, om->pos, nm->pos, gone,
-                  gone_count, gone_names, gone_count);
+    diff_reserved(df, nm->full_name, &om->reserved, &nm->reserved, &n_set, iom->reserved_range_pos,
+                  iom->reserved_name_pos, inm->reserved_range_pos, inm->reserved_name_pos, om->pos.file, nm->pos.file,
+                  om->pos, nm->pos, gone, gone_count, gone_names, gone_count);
     diff_options(df, nm->full_name, om->options, om->option_count, om->pos, nm->options, nm->option_count, nm->pos);
 done:
+    diff_reserved_set_free(&n_set);
+    free(by_names);
     free(taken);
     free(gone);
     free(gone_names);
@@ -804,18 +1144,64 @@ done:
 /* Enums                                                               */
 /* ------------------------------------------------------------------ */
 
-static const wk_enum_value_def *diff_value_named(const wk_enum_def *e, const char *name)
+/*
+ * An enum's values sorted by name and by number, equal keys in value order
+ * (aliases share a number), so that a pair of big enums is not compared
+ * value by value against every value.
+ */
+typedef struct diff_values {
+    const wk_enum_value_def **by_name, **by_number;
+    size_t count;
+} diff_values;
+
+static int diff_value_name_cmp(const void *x, const void *y)
 {
-    for (size_t i = 0; i < e->value_count; i++)
-        if (strcmp(e->values[i].name, name) == 0) return &e->values[i];
-    return NULL;
+    const wk_enum_value_def *a = *(const wk_enum_value_def *const *)x, *b = *(const wk_enum_value_def *const *)y;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a > b) - (a < b);
 }
 
-static const wk_enum_value_def *diff_value_numbered(const wk_enum_def *e, int32_t number)
+static int diff_value_number_cmp(const void *x, const void *y)
 {
-    for (size_t i = 0; i < e->value_count; i++)
-        if (e->values[i].number == number) return &e->values[i];
-    return NULL;
+    const wk_enum_value_def *a = *(const wk_enum_value_def *const *)x, *b = *(const wk_enum_value_def *const *)y;
+    if (a->number != b->number) return (a->number > b->number) - (a->number < b->number);
+    return (a > b) - (a < b);
+}
+
+static bool diff_values_init(diff_values *v, const wk_enum_def *e)
+{
+    v->count = e->value_count;
+    v->by_name = malloc((2 * e->value_count + 1) * sizeof *v->by_name);
+    if (!v->by_name) return false;
+    v->by_number = v->by_name + e->value_count;
+    for (size_t i = 0; i < e->value_count; i++) v->by_name[i] = v->by_number[i] = &e->values[i];
+    qsort(v->by_name, v->count, sizeof *v->by_name, diff_value_name_cmp);
+    qsort(v->by_number, v->count, sizeof *v->by_number, diff_value_number_cmp);
+    return true;
+}
+
+/* The first value of that name, or NULL. */
+static const wk_enum_value_def *diff_value_named(const diff_values *v, const char *name)
+{
+    size_t lo = 0, hi = v->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v->by_name[mid]->name, name) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < v->count && strcmp(v->by_name[lo]->name, name) == 0 ? v->by_name[lo] : NULL;
+}
+
+/* The first value of that number, or NULL. */
+static const wk_enum_value_def *diff_value_numbered(const diff_values *v, int32_t number)
+{
+    size_t lo = 0, hi = v->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->by_number[mid]->number < number) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < v->count && v->by_number[lo]->number == number ? v->by_number[lo] : NULL;
 }
 
 static void diff_enum_pair(differ *df, const wk_enum_def *oe, const wk_enum_def *ne)
@@ -825,13 +1211,17 @@ static void diff_enum_pair(differ *df, const wk_enum_def *oe, const wk_enum_def 
     int64_t *gone = calloc(oe->value_count + 1, sizeof *gone);
     const char **gone_names = calloc(oe->value_count + 1, sizeof *gone_names);
     size_t gone_count = 0;
-    if (!taken || !gone || !gone_names) {
+    diff_values ov = {NULL, NULL, 0}, nv = {NULL, NULL, 0};
+    diff_reserved_set n_set;
+    memset(&n_set, 0, sizeof n_set);
+    if (!taken || !gone || !gone_names || !diff_values_init(&ov, oe) || !diff_values_init(&nv, ne) ||
+        !diff_reserved_set_init(&n_set, &ne->reserved, NULL, 0, NULL, 0)) {
         df->nomem = true;
         goto done;
     }
     for (size_t i = 0; i < oe->value_count; i++) {
         const wk_enum_value_def *o = &oe->values[i];
-        const wk_enum_value_def *n = diff_value_named(ne, o->name);
+        const wk_enum_value_def *n = diff_value_named(&nv, o->name);
         wk__diff_side os = {NULL, oe, o};
         if (n && n->number == o->number) {
             taken[n - ne->values] = true;
@@ -839,8 +1229,8 @@ static void diff_enum_pair(differ *df, const wk_enum_def *oe, const wk_enum_def 
                          n->options, n->option_count, n->pos);
             continue;
         }
-        const wk_enum_value_def *by_number = diff_value_numbered(ne, o->number);
-        if (by_number && !diff_value_named(oe, by_number->name) && !taken[by_number - ne->values]) {
+        const wk_enum_value_def *by_number = diff_value_numbered(&nv, o->number);
+        if (by_number && !diff_value_named(&ov, by_number->name) && !taken[by_number - ne->values]) {
             taken[by_number - ne->values] = true;
             wk__diff_side ns = {NULL, ne, by_number};
             diff_add(df, WK_CHANGE_ENUM_VALUE_RENAMED, diff_printf(df, "%s.%s", ne->full_name, by_number->name),
@@ -848,15 +1238,15 @@ static void diff_enum_pair(differ *df, const wk_enum_def *oe, const wk_enum_def 
                      by_number->pos, &os, &ns);
             continue;
         }
-        if (n && !diff_value_numbered(oe, n->number) && !taken[n - ne->values]) {
+        if (n && !diff_value_numbered(&ov, n->number) && !taken[n - ne->values]) {
             taken[n - ne->values] = true;
             wk__diff_side ns = {NULL, ne, n};
             diff_add(df, WK_CHANGE_ENUM_VALUE_RENUMBERED, diff_printf(df, "%s.%s", ne->full_name, n->name),
                      diff_printf(df, "number %d -> %d", o->number, n->number), o->pos, n->pos, &os, &ns);
             continue;
         }
-        bool number_kept = diff_in_ranges(ne->reserved.ranges, ne->reserved.range_count, o->number);
-        bool name_kept = diff_in_names(ne->reserved.names, ne->reserved.name_count, o->name);
+        bool number_kept = diff_reserves_number(&n_set, o->number);
+        bool name_kept = diff_reserves_name(&n_set, o->name);
         gone[gone_count] = o->number;
         gone_names[gone_count++] = o->name;
         wk__diff_side ns = {NULL, ne, NULL};
@@ -876,11 +1266,14 @@ static void diff_enum_pair(differ *df, const wk_enum_def *oe, const wk_enum_def 
         diff_add(df, WK_CHANGE_ENUM_VALUE_ADDED, diff_printf(df, "%s.%s", ne->full_name, n->name),
                  diff_printf(df, "%s = %d", n->name, n->number), diff_nowhere, n->pos, &os, &ns);
     }
-    diff_reserved(df, ne->full_name, &oe->reserved, &ne->reserved, ioe->reserved_range_pos, ioe->reserved_name_pos,
-                  ine->reserved_range_pos, ine->reserved_name_pos, oe->pos.file, ne->pos.file, oe->pos, ne->pos, gone,
-                  gone_count, gone_names, gone_count);
+    diff_reserved(df, ne->full_name, &oe->reserved, &ne->reserved, &n_set, ioe->reserved_range_pos,
+                  ioe->reserved_name_pos, ine->reserved_range_pos, ine->reserved_name_pos, oe->pos.file, ne->pos.file,
+                  oe->pos, ne->pos, gone, gone_count, gone_names, gone_count);
     diff_options(df, ne->full_name, oe->options, oe->option_count, oe->pos, ne->options, ne->option_count, ne->pos);
 done:
+    diff_reserved_set_free(&n_set);
+    free(ov.by_name);
+    free(nv.by_name);
     free(taken);
     free(gone);
     free(gone_names);
@@ -906,12 +1299,14 @@ static void diff_run(differ *df)
     diff_options(df, nf->def.path, of->def.options, of->def.option_count, ofp, nf->def.options,
                  nf->def.option_count, nfp);
 
-    diff_match(df, (const void **)df->om, df->om_count, (const void **)df->nm, df->nm_count,
-               (const void **)df->om_match, (const void **)df->nm_match, diff_message_name, diff_message_shape,
-               diff_message_worth, diff_message_in_new, diff_message_in_old);
-    diff_match(df, (const void **)df->oe, df->oe_count, (const void **)df->ne, df->ne_count,
-               (const void **)df->oe_match, (const void **)df->ne_match, diff_enum_name, diff_enum_shape,
-               diff_enum_worth, diff_enum_in_new, diff_enum_in_old);
+    diff_matching messages = {df, (const void **)df->om, (const void **)df->nm, (const void **)df->om_match,
+                              (const void **)df->nm_match, df->om_count, df->nm_count, diff_message_name,
+                              diff_message_shape, diff_message_shape_hash, diff_message_worth};
+    diff_match(&messages, diff_message_in_new, diff_message_in_old);
+    diff_matching enums = {df, (const void **)df->oe, (const void **)df->ne, (const void **)df->oe_match,
+                           (const void **)df->ne_match, df->oe_count, df->ne_count, diff_enum_name,
+                           diff_enum_shape, diff_enum_shape_hash, diff_enum_worth};
+    diff_match(&enums, diff_enum_in_new, diff_enum_in_old);
     bool pkg_changed = strcmp(df->old_pkg, df->new_pkg) != 0;
 
     for (size_t i = 0; i < df->om_count && !df->nomem; i++) {
@@ -967,6 +1362,19 @@ static void differ_free(differ *df)
     free(df->ne);
     free(df->oe_match);
     free(df->ne_match);
+    wk__diff_index_free(&df->om_index);
+    wk__diff_index_free(&df->nm_index);
+    wk__diff_index_free(&df->oe_index);
+    wk__diff_index_free(&df->ne_index);
+    for (int side = 0; side < 2; side++) {
+        for (int kind = 0; kind < 2; kind++) {
+            diff_suffixes *sx = df->suffixes[side][kind];
+            if (!sx) continue;
+            free(sx->names);
+            wk__diff_index_free(&sx->index);
+            free(sx);
+        }
+    }
 }
 
 wk_code wk_schema_diff(const wk_schema *old_schema, const wk_schema *new_schema, const wk_diff_opts *opts,

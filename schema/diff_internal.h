@@ -78,4 +78,37 @@ bool wk__diff_same_shape(const wk_message_def *a, const wk_message_def *b);
 /* The rules as the Markdown text that docs/compatibility.md holds between its markers. */
 wk_code wk__diff_rules_markdown(wk_buf *out);
 
+/* ---- diff_index.c: hash key -> items, for the lookups of the diff ---- */
+
+#define WK__DIFF_HASH_SEED UINT64_C(14695981039346656037)
+
+/* Continues hash h over n bytes (FNV-1a); start from WK__DIFF_HASH_SEED. */
+uint64_t wk__diff_hash(uint64_t h, const void *data, size_t n);
+/* Continues hash h over a NUL-terminated string, the NUL included. */
+uint64_t wk__diff_hash_str(uint64_t h, const char *s);
+/* The hash of a pointer's value. */
+uint64_t wk__diff_hash_ptr(const void *p);
+
+/*
+ * Items (list positions) by a hash key, each key's items in the order they
+ * were added. Zero-initialize; free with wk__diff_index_free.
+ */
+typedef struct wk__diff_index {
+    struct wk__diff_slot *slots;
+    size_t cap;         /* a power of two, or 0 */
+    size_t used;        /* slots with a key */
+    size_t *next;       /* per item: the next item of its key + 1, or 0 */
+    size_t next_cap;
+} wk__diff_index;
+
+/* What a lookup's judge says of an item: not it, it, or never again (unlinked). */
+typedef enum wk__diff_verdict { WK__DIFF_SKIP, WK__DIFF_TAKE, WK__DIFF_DROP } wk__diff_verdict;
+typedef wk__diff_verdict (*wk__diff_judge)(const void *ctx, size_t item);
+
+/* Adds item under key; false when out of memory. An item is added once, under one key. */
+bool wk__diff_index_add(wk__diff_index *ix, uint64_t key, size_t item);
+/* The first item of key that judge takes, in the order added; SIZE_MAX when none. */
+size_t wk__diff_index_find(wk__diff_index *ix, uint64_t key, wk__diff_judge judge, const void *ctx);
+void wk__diff_index_free(wk__diff_index *ix);
+
 #endif

@@ -525,6 +525,182 @@ static void test_semver_steps(void **state)
     expect_step("2.0.0-rc.2", "2.0.0-rc.1", WK_BUMP_NONE, false, false, false, false);
 }
 
+/*
+ * Comparing a closure, a type that left it is not "removed" while the
+ * schema still finds it by that name: by its full name, or by a suffix no
+ * other type has (acme.Bar.acme.Foo for acme.Foo). With two such, it is.
+ */
+static void test_closure_type_found_by_suffix(void **state)
+{
+    (void)state;
+    const char *old_text = HEAD "message Root { Foo f = 1; }\nmessage Foo { int32 a = 1; }\n";
+    const char *one = HEAD "message Root { int32 f = 1; }\n"
+                           "message Bar { message acme { message Foo { int32 b = 1; } } }\n";
+    const char *two = HEAD "message Root { int32 f = 1; }\n"
+                           "message Bar { message acme { message Foo { int32 b = 1; } } }\n"
+                           "message Baz { message acme { message Foo { int32 b = 1; } } }\n";
+    wk_schema *os, *ns;
+    wk_diff *d = diff_texts(old_text, one, "acme.Root", &os, &ns);
+    assert_int_equal(wk_diff_change_count(d), 2);
+    assert_int_equal(wk_diff_change(d, 0)->kind, WK_CHANGE_FIELD_TYPE_CHANGED);
+    assert_int_equal(wk_diff_change(d, 1)->kind, WK_CHANGE_FIELD_PRESENCE_CHANGED);
+    wk_diff_free(d);
+    wk_schema_free(os);
+    wk_schema_free(ns);
+
+    d = diff_texts(old_text, two, "acme.Root", &os, &ns);
+    assert_int_equal(wk_diff_change_count(d), 3);
+    assert_int_equal(wk_diff_change(d, 2)->kind, WK_CHANGE_MESSAGE_REMOVED);
+    assert_string_equal(wk_diff_change(d, 2)->path, "acme.Foo");
+    wk_diff_free(d);
+    wk_schema_free(os);
+    wk_schema_free(ns);
+}
+
+/* ---- A big schema: the diff's lookups must not be scans ---- */
+
+#define BIG_MESSAGES 20000
+#define BIG_ENUMS 2000
+#define BIG_WIDE_FIELDS 3000
+#define BIG_WIDE_VALUES 3000
+
+static void put(wk_buf *b, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    assert_true(n > 0 && (size_t)n < sizeof line);
+    assert_int_equal(wk_buf_append(b, line, (size_t)n), WK_OK);
+}
+
+/* The message M{i}'s field `next` refers to: two on, past the removed ones. */
+static int big_next(int i)
+{
+    int t = (i + 2) % BIG_MESSAGES;
+    return t % 1000 == 1 ? (t + 1) % BIG_MESSAGES : t;
+}
+
+/*
+ * 20,000 messages and 2,000 enums, and a message and an enum of 3,000
+ * fields and values. The new version, every thousandth message: removes
+ * M..1, renames M..2 (same fields: moved), adds a field to M..3, widens a
+ * field of M..4, removes a field of M..5 reserving its number and name;
+ * adds ten messages; adds a value to E..7 and renames one of E..8 (every
+ * 500th). Wide loses fields 1001-2000 (numbers reserved), renumbers
+ * 2001-2100 and renames its oneof; Big renumbers 100 values and removes 100
+ * (numbers reserved).
+ */
+static char *big_schema(bool changed)
+{
+    wk_buf b;
+    wk_buf_init(&b);
+    put(&b, "syntax = \"proto3\";\npackage big;\n");
+    for (int e = 0; e < BIG_ENUMS; e++) {
+        bool added = changed && e % 500 == 7, renamed = changed && e % 500 == 8;
+        put(&b, "enum E%d { E%d_ZERO = 0; E%d_ONE = 1; E%d_%s = 2;", e, e, e, e, renamed ? "DEUX" : "TWO");
+        put(&b, added ? " E%d_EXTRA = 3; }\n" : " }\n", e);
+    }
+    for (int i = 0; i < BIG_MESSAGES; i++) {
+        int kind = changed ? i % 1000 : 0, next = big_next(i);
+        if (kind == 1) continue;
+        put(&b, "message %s%d { ", kind == 2 ? "Moved" : "M", i);
+        if (kind == 5) put(&b, "reserved 1; reserved \"name\"; ");
+        else put(&b, "string name = 1; ");
+        put(&b, "%s count = 2; %s%d next = 3; E%d kind = 4;%s }\n", kind == 4 ? "int64" : "int32",
+            changed && next % 1000 == 2 ? "Moved" : "M", next, i % BIG_ENUMS, kind == 3 ? " bool flag = 5;" : "");
+    }
+    for (int i = 0; changed && i < 10; i++) put(&b, "message Added%d { bool on = 1; }\n", i);
+    put(&b, "message Wide {\n  oneof %s {\n", changed ? "pick" : "choice");
+    for (int f = 1; f <= BIG_WIDE_FIELDS; f++) {
+        if (changed && f > 1000 && f <= 2000) continue;
+        int number = changed && f > 2000 && f <= 2100 ? f + 3000 : f;
+        put(&b, "    int32 f%d = %d;\n", f, number);
+        if (f == 500) put(&b, "  }\n");
+    }
+    put(&b, "%s}\nenum Big {\n", changed ? "  reserved 1001 to 2000;\n" : "");
+    for (int v = 0; v < BIG_WIDE_VALUES; v++) {
+        if (changed && v >= 2000 && v < 2100) continue;
+        put(&b, "  V%d = %d;\n", v, changed && v >= 1000 && v < 1100 ? v + 10000 : v);
+    }
+    put(&b, "%s}\n", changed ? "  reserved 2000 to 2099;\n" : "");
+    assert_int_equal(wk_buf_append(&b, "", 1), WK_OK);
+    return (char *)b.data;
+}
+
+static void expect_change(const wk_diff *d, size_t i, wk_change_kind kind, const char *path, const char *detail)
+{
+    const wk_change *c = wk_diff_change(d, i);
+    assert_non_null(c);
+    assert_string_equal(wk_change_kind_name(c->kind), wk_change_kind_name(kind));
+    assert_string_equal(c->path, path);
+    assert_string_equal(c->detail, detail);
+}
+
+static void test_big_schema(void **state)
+{
+    (void)state;
+    char *old_text = big_schema(false), *new_text = big_schema(true);
+    wk_schema *os, *ns;
+    wk_diff *d = diff_texts(old_text, new_text, NULL, &os, &ns);
+    size_t count[WK_CHANGE_KIND_COUNT] = {0};
+    for (size_t i = 0; i < wk_diff_change_count(d); i++) count[wk_diff_change(d, i)->kind]++;
+    assert_int_equal(wk_diff_change_count(d), 1419);
+    assert_int_equal(count[WK_CHANGE_MESSAGE_REMOVED], 20);
+    assert_int_equal(count[WK_CHANGE_MESSAGE_MOVED], 20);
+    assert_int_equal(count[WK_CHANGE_FIELD_ADDED], 20);
+    assert_int_equal(count[WK_CHANGE_FIELD_TYPE_CHANGED], 20);
+    assert_int_equal(count[WK_CHANGE_FIELD_REMOVED_RESERVED], 20);
+    assert_int_equal(count[WK_CHANGE_MESSAGE_ADDED], 10);
+    assert_int_equal(count[WK_CHANGE_FIELD_REMOVED], 1000);
+    assert_int_equal(count[WK_CHANGE_FIELD_RENUMBERED], 100);
+    assert_int_equal(count[WK_CHANGE_ONEOF_RENAMED], 1);
+    assert_int_equal(count[WK_CHANGE_ENUM_VALUE_ADDED], 4);
+    assert_int_equal(count[WK_CHANGE_ENUM_VALUE_RENAMED], 4);
+    assert_int_equal(count[WK_CHANGE_ENUM_VALUE_RENUMBERED], 100);
+    assert_int_equal(count[WK_CHANGE_ENUM_VALUE_REMOVED], 100);
+    /* In order: each old message, then the added ones, then the enums. */
+    expect_change(d, 0, WK_CHANGE_MESSAGE_REMOVED, "big.M1", "message big.M1");
+    expect_change(d, 1, WK_CHANGE_MESSAGE_MOVED, "big.Moved2", "big.M2 -> big.Moved2");
+    expect_change(d, 2, WK_CHANGE_FIELD_ADDED, "big.M3.flag", "singular bool flag = 5");
+    expect_change(d, 3, WK_CHANGE_FIELD_TYPE_CHANGED, "big.M4.count", "int32 -> int64");
+    expect_change(d, 4, WK_CHANGE_FIELD_REMOVED_RESERVED, "big.M5.name",
+                  "singular name = 1, number and name reserved");
+    expect_change(d, 100, WK_CHANGE_FIELD_REMOVED, "big.Wide.f1001",
+                  "singular f1001 = 1001, number reserved, name not");
+    expect_change(d, 1100, WK_CHANGE_FIELD_RENUMBERED, "big.Wide.f2001", "number 2001 -> 5001");
+    expect_change(d, 1200, WK_CHANGE_ONEOF_RENAMED, "big.Wide.pick", "oneof choice -> pick");
+    expect_change(d, 1201, WK_CHANGE_MESSAGE_ADDED, "big.Added0", "message big.Added0");
+    expect_change(d, 1211, WK_CHANGE_ENUM_VALUE_ADDED, "big.E7.E7_EXTRA", "E7_EXTRA = 3");
+    expect_change(d, 1212, WK_CHANGE_ENUM_VALUE_RENAMED, "big.E8.E8_DEUX", "name E8_TWO -> E8_DEUX (number 2)");
+    expect_change(d, 1219, WK_CHANGE_ENUM_VALUE_RENUMBERED, "big.Big.V1000", "number 1000 -> 11000");
+    expect_change(d, 1418, WK_CHANGE_ENUM_VALUE_REMOVED, "big.Big.V2099", "V2099 = 2099, number reserved, name not");
+    wk_diff_free(d);
+    wk_schema_free(os);
+    wk_schema_free(ns);
+
+    /*
+     * One type's closure: M0 reaches every even message through `next`
+     * (the moved ones and the widened ones among them) and every even enum.
+     */
+    d = diff_texts(old_text, new_text, "big.M0", &os, &ns);
+    memset(count, 0, sizeof count);
+    for (size_t i = 0; i < wk_diff_change_count(d); i++) count[wk_diff_change(d, i)->kind]++;
+    assert_int_equal(wk_diff_change_count(d), 44);
+    assert_int_equal(count[WK_CHANGE_MESSAGE_MOVED], 20);
+    assert_int_equal(count[WK_CHANGE_FIELD_TYPE_CHANGED], 20);
+    assert_int_equal(count[WK_CHANGE_ENUM_VALUE_RENAMED], 4);
+    expect_change(d, 0, WK_CHANGE_MESSAGE_MOVED, "big.Moved2", "big.M2 -> big.Moved2");
+    expect_change(d, 43, WK_CHANGE_ENUM_VALUE_RENAMED, "big.E1508.E1508_DEUX",
+                  "name E1508_TWO -> E1508_DEUX (number 2)");
+    wk_diff_free(d);
+    wk_schema_free(os);
+    wk_schema_free(ns);
+    free(old_text);
+    free(new_text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -541,6 +717,8 @@ int main(void)
         cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_semver_next),
         cmocka_unit_test(test_semver_steps),
+        cmocka_unit_test(test_closure_type_found_by_suffix),
+        cmocka_unit_test(test_big_schema),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
