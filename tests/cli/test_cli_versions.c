@@ -343,7 +343,7 @@ static void copy_to(const char *from, const char *dir, const char *name)
 {
     char *text = read_all(from);
     char path[256];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) fail_msg("%s/%s: path too long", dir, name);
     write_file(path, text);
     free(text);
 }

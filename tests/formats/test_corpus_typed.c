@@ -201,7 +201,7 @@ static size_t check_file(const char *dir, const char *schema_name, const wk_sche
                          const char *name, bool protoc, size_t *checked)
 {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path) fail_msg("%s/%s: path too long", dir, name);
     const wk_message_def *type = wk_schema_message(schema, type_name);
     if (!type) fail_msg("%s: no type %s", path, type_name);
     size_t len;
