@@ -750,24 +750,12 @@ static void run_pair(const char *name, totals *t, bool verbose)
     wk_schema_free(p.schemas[1]);
 }
 
-static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 static void test_matrix(void **state)
 {
     (void)state;
-    DIR *dir = opendir(PAIRS_DIR);
-    assert_non_null(dir);
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        if (de->d_name[0] == '.' || strncmp(de->d_name, "history-", 8) == 0) continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        assert_non_null(names);
-        names[n++] = strdup(de->d_name);
-    }
-    closedir(dir);
-    qsort(names, n, sizeof *names, name_cmp);
+    size_t n;
+    char **names = wkt_list_dir(PAIRS_DIR, "history-", &n);
+    assert_non_null(names);
     const char *only = getenv("WK_COMPAT_PAIR");
     bool verbose = getenv("WK_COMPAT_VERBOSE") != NULL;
     arena = wk_arena_new(0);

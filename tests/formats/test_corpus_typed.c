@@ -40,34 +40,12 @@ static const variant variants[] = {
     {"protobuf", 0},
 };
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The names in a folder, sorted; *n receives the count. */
 static char **list_dir(const char *dir, size_t *n)
 {
-    DIR *d = opendir(dir);
-    assert_non_null(d);
-    char **names = NULL;
-    *n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        names = realloc(names, (*n + 1) * sizeof *names);
-        assert_non_null(names);
-        names[(*n)++] = strdup(e->d_name);
-    }
-    closedir(d);
-    qsort(names, *n, sizeof *names, by_name);
+    char **names = wkt_list_dir(dir, NULL, n);
+    assert_non_null(names);
     return names;
-}
-
-static void free_names(char **names, size_t n)
-{
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
 }
 
 static bool is_lines(const char *name)
@@ -272,11 +250,11 @@ static void test_every_corpus_message(void **state)
             messages += check_file(dir, m.schema, schema, type, names[j], protoc, &checked);
             files++;
         }
-        free_names(names, nnames);
+        wkt_free_names(names, nnames);
         wk_schema_free(schema);
         cli_manifest_free(&m);
     }
-    free_names(folders, nfolders);
+    wkt_free_names(folders, nfolders);
     /* The corpus as generated: 6 folders, 17 message files (two of them JSON
      * Lines: 987 order events and 2500 heartbeats), each message through 5 variants. */
     assert_int_equal(typed_folders, 6);

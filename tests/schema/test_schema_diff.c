@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "schema/diff_internal.h"
+#include "support/files.h"
 
 #define PAIRS_DIR WK_SOURCE_DIR "/tests/data/schema-history"
 #define DOC_PATH WK_SOURCE_DIR "/docs/compatibility.md"
@@ -73,25 +74,12 @@ static wk_diff *diff_texts(const char *old_text, const char *new_text, const cha
     return d;
 }
 
-static int name_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 /* The pair folders, sorted. */
 static size_t pair_dirs(char ***out)
 {
-    DIR *dir = opendir(PAIRS_DIR);
-    assert_non_null(dir);
-    char **names = NULL;
-    size_t n = 0;
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        if (de->d_name[0] == '.' || strncmp(de->d_name, "history-", 8) == 0) continue;
-        names = realloc(names, (n + 1) * sizeof *names);
-        assert_non_null(names);
-        names[n++] = strdup(de->d_name);
-    }
-    closedir(dir);
-    qsort(names, n, sizeof *names, name_cmp);
-    *out = names;
+    size_t n;
+    *out = wkt_list_dir(PAIRS_DIR, "history-", &n);
+    assert_non_null(*out);
     return n;
 }
 

@@ -14,4 +14,12 @@ uint8_t *wkt_read_file(const char *path, size_t *len);
 /* True when the path names a folder. */
 int wkt_is_dir(const char *path);
 
+/*
+ * The names in a folder, sorted, without those starting with '.' or with
+ * `skip_prefix` (NULL: none); *n receives the count. NULL (with *n 0) when
+ * the folder cannot be read. Free with wkt_free_names.
+ */
+char **wkt_list_dir(const char *dir, const char *skip_prefix, size_t *n);
+void wkt_free_names(char **names, size_t n);
+
 #endif
