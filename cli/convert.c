@@ -78,8 +78,10 @@ static void convert_help(FILE *out)
           "Errors name the position: FILE:LINE:COL for text formats, the byte offset for\n"
           "binary ones; in a stream, also the record's number (from 1).\n"
           "\n"
-          "Unknown fields read from protobuf have no JSON name: converting them to JSON\n"
-          "leaves them out, with a warning on standard error naming each one.\n"
+          "Unknown fields read from protobuf have no JSON or XML name, and those read\n"
+          "from JSON, XML or MessagePack have no protobuf field number: an output that\n"
+          "cannot write them leaves them out, with a warning on standard error naming\n"
+          "each one (in a stream, with its record).\n"
           "\n"
           "Exit status: 0 converted; 1 invalid input, a bad schema, or a value the output\n"
           "format cannot carry; 2 bad usage; 3 a file could not be read or written.\n"
@@ -108,18 +110,30 @@ static const wk_format *convert_format(const char *name, const char *which, bool
 }
 
 /*
- * Warns about the unknown fields that were read from protobuf (a field
- * number and wire bytes) anywhere in `v`: JSON and XML (`fmt`) have no name
- * for them, and their encoders leave them out. Returns how many there are.
+ * The unknown fields the output format cannot write, which its encoder
+ * leaves out: those read from protobuf (a field number and wire bytes) have
+ * no name for JSON and XML, and those read from a format that names fields
+ * have no number for protobuf.
  */
-static size_t convert_warn_unknown(const char *input, const char *fmt, const wk_value *v, char *path,
-                                   size_t len, size_t cap, size_t found)
+typedef struct convert_unknowns {
+    const char *input;        /* for the messages */
+    const char *out_name;     /* "JSON", "XML", "Protocol Buffers" */
+    const char *in_name;      /* the format they were read from */
+    bool numbers;             /* true: warn about number-keyed fields; false: name-keyed */
+    size_t record;            /* in a stream, the record being checked (from 1); 0 otherwise */
+    size_t found;             /* counted over the whole input */
+} convert_unknowns;
+
+/* The first CONVERT_MAX_WARNINGS of them are named, the rest counted. */
+#define CONVERT_MAX_WARNINGS 20
+
+static void convert_warn_unknown(convert_unknowns *u, const wk_value *v, char *path, size_t len, size_t cap)
 {
     if (v->kind == WK_LIST) {
         for (uint32_t i = 0; i < v->len; i++) {
             int w = snprintf(path + len, cap - len, "[%u]", (unsigned)i);
             size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
-            found = convert_warn_unknown(input, fmt, &v->as.items[i], path, end, cap, found);
+            convert_warn_unknown(u, &v->as.items[i], path, end, cap);
         }
     } else if (v->kind == WK_MAP) {
         for (uint32_t i = 0; i < v->len; i++) {
@@ -127,7 +141,7 @@ static size_t convert_warn_unknown(const char *input, const char *fmt, const wk_
             int w = k->kind == WK_STRING ? snprintf(path + len, cap - len, ".%.*s", (int)(k->len > 64 ? 64 : k->len), k->as.str)
                                          : snprintf(path + len, cap - len, "[%u]", (unsigned)i);
             size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
-            found = convert_warn_unknown(input, fmt, &v->as.members[i].value, path, end, cap, found);
+            convert_warn_unknown(u, &v->as.members[i].value, path, end, cap);
         }
     } else if (v->kind == WK_MESSAGE) {
         const wk_message *m = v->as.message;
@@ -135,19 +149,55 @@ static size_t convert_warn_unknown(const char *input, const char *fmt, const wk_
             const char *name = m->fields[i].field ? m->fields[i].field->json_name : "?";
             int w = snprintf(path + len, cap - len, ".%s", name);
             size_t end = w > 0 && (size_t)w < cap - len ? len + (size_t)w : len;
-            found = convert_warn_unknown(input, fmt, &m->fields[i].value, path, end, cap, found);
+            convert_warn_unknown(u, &m->fields[i].value, path, end, cap);
         }
         path[len] = '\0';
         for (uint32_t i = 0; i < m->unknown_count; i++) {
             const wk_value *k = &m->unknown[i].key;
-            if (k->kind != WK_INT) continue;
-            if (found < 20)
-                fprintf(stderr, "%s: warning: %s: unknown field %lld (read from protobuf) has no %s name; left out\n",
-                        cli_display_name(input), path, (long long)k->as.i, fmt);
-            found++;
+            if (u->numbers ? k->kind != WK_INT : k->kind != WK_STRING) continue;
+            char record[40] = "";
+            if (u->record) snprintf(record, sizeof record, "record %zu: ", u->record);
+            if (u->found < CONVERT_MAX_WARNINGS && u->numbers)
+                fprintf(stderr, "%s: warning: %s%s: unknown field %lld (read from protobuf) has no %s name; left out\n",
+                        cli_display_name(u->input), record, path, (long long)k->as.i, u->out_name);
+            else if (u->found < CONVERT_MAX_WARNINGS)
+                fprintf(stderr, "%s: warning: %s%s: unknown field \"%.*s\" (read from %s) has no %s field number; "
+                                "left out\n",
+                        cli_display_name(u->input), record, path, (int)(k->len > 64 ? 64 : k->len), k->as.str,
+                        u->in_name, u->out_name);
+            u->found++;
         }
     }
-    return found;
+}
+
+/* Sets up u for writing out_fmt; false when that format writes every unknown field it is given. */
+static bool convert_unknowns_init(convert_unknowns *u, const char *input, const wk_format *in_fmt,
+                                  const wk_format *out_fmt)
+{
+    *u = (convert_unknowns){.input = input, .in_name = in_fmt->name};
+    if (strcmp(out_fmt->name, "json") == 0 || strcmp(out_fmt->name, "xml") == 0) {
+        u->out_name = strcmp(out_fmt->name, "json") == 0 ? "JSON" : "XML";
+        u->numbers = true;
+        return true;
+    }
+    if (strcmp(out_fmt->name, "protobuf") == 0) {
+        u->out_name = "Protocol Buffers";
+        return true;
+    }
+    return false;
+}
+
+static void convert_unknowns_check(convert_unknowns *u, const wk_value *v)
+{
+    char path[512] = "$";
+    convert_warn_unknown(u, v, path, 1, sizeof path);
+}
+
+static void convert_unknowns_finish(const convert_unknowns *u)
+{
+    if (u->found > CONVERT_MAX_WARNINGS)
+        fprintf(stderr, "%s: warning: and %zu more unknown fields %s cannot write left out\n",
+                cli_display_name(u->input), u->found - CONVERT_MAX_WARNINGS, u->out_name);
 }
 
 /* Converts every value of a stream; prints the first error and stops there. */
@@ -161,12 +211,18 @@ static int convert_stream(const char *input, const wk_format *in_fmt, const wk_b
     int rc = CLI_OK, got;
     const wk_value *value;
     wk_status st;
+    convert_unknowns unknowns;
+    bool warn = dopts->type && convert_unknowns_init(&unknowns, input, in_fmt, out_fmt);
     for (;;) {
         /* One value at a time: the arena holds only the current one. */
         wk_arena_reset(arena);
         got = cli_stream_next(&reader, dopts, arena, &value, &st);
         if (got <= 0) break;
         if (migration && (rc = cli_migration_apply(migration, out_fmt, arena, &value)) != CLI_OK) break;
+        if (warn) {
+            unknowns.record = reader.record;
+            convert_unknowns_check(&unknowns, value);
+        }
         if (cli_stream_append(out_fmt, value, eopts, out, &st) == WK_OK) continue;
         const char *name = cli_display_name(input);
         if (reader.kind == CLI_STREAM_LINES)
@@ -182,6 +238,7 @@ static int convert_stream(const char *input, const wk_format *in_fmt, const wk_b
         cli_stream_report(input, &reader, &st);
         rc = st.code == WK_ERR_NOMEM ? CLI_IO : CLI_DATA;
     }
+    if (warn) convert_unknowns_finish(&unknowns);
     cli_stream_reader_destroy(&reader);
     return rc;
 }
@@ -388,13 +445,10 @@ int cli_convert(int argc, char **argv)
         goto done;
     }
     if (from_schema && (rc = cli_migration_apply(&migration, out_fmt, arena, &value)) != CLI_OK) goto done;
-    if (dopts.type && (strcmp(out_fmt->name, "json") == 0 || strcmp(out_fmt->name, "xml") == 0)) {
-        char path[512] = "$";
-        size_t left_out = convert_warn_unknown(input, strcmp(out_fmt->name, "json") == 0 ? "JSON" : "XML",
-                                               value, path, 1, sizeof path, 0);
-        if (left_out > 20)
-            fprintf(stderr, "%s: warning: and %zu more unknown fields read from protobuf left out\n",
-                    cli_display_name(input), left_out - 20);
+    convert_unknowns unknowns;
+    if (dopts.type && convert_unknowns_init(&unknowns, input, in_fmt, out_fmt)) {
+        convert_unknowns_check(&unknowns, value);
+        convert_unknowns_finish(&unknowns);
     }
     if (wk_encode(out_fmt, value, &eopts, &out, &st) != WK_OK) {
         fprintf(stderr, "%s: error: cannot write as %s: %s\n", cli_display_name(input),

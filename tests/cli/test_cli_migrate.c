@@ -186,6 +186,30 @@ static void test_migrate_to_protobuf(void **state)
     free(pb);
 }
 
+/*
+ * Fields the old schema did not know, read from JSON, are kept by name; a
+ * protobuf output cannot write a name, so each is named on standard error
+ * as it is left out (in a stream, with its record), never dropped silently.
+ */
+static void test_names_that_protobuf_cannot_write(void **state)
+{
+    (void)state;
+    expect(ARGS("convert", "--from", "json", "--from-schema", "order-1.0.0.proto", "-s", "order-1.1.0.proto",
+                "--to", "protobuf", "-o", tmp_file()),
+           "{\"id\":\"A\",\"channel\":\"web\",\"items\":[{\"sku\":\"X\",\"wrap\":true}]}", 0, "",
+           "<stdin>: warning: $.items[0]: unknown field \"wrap\" (read from json) has no Protocol Buffers field "
+           "number; left out\n"
+           "<stdin>: warning: $: unknown field \"channel\" (read from json) has no Protocol Buffers field number; "
+           "left out\n");
+    expect(ARGS("convert", "--from", "jsonl", "-s", "order-1.0.0.proto", "--to", "pbstream", "-o", tmp_file()),
+           "{\"id\":\"A\"}\n{\"id\":\"B\",\"zzz\":1}\n", 0, "",
+           "<stdin>: warning: record 2: $: unknown field \"zzz\" (read from json) has no Protocol Buffers field "
+           "number; left out\n");
+    /* JSON, XML and MessagePack write them back under their names: no warning. */
+    expect(ARGS("convert", "--from", "json", "-s", "order-1.0.0.proto", "--to", "msgpack", "-o", tmp_file()),
+           "{\"id\":\"A\",\"zzz\":1}", 0, "", "");
+}
+
 static void test_migrate_stream(void **state)
 {
     (void)state;
@@ -333,6 +357,7 @@ int main(void)
         cmocka_unit_test(test_migrate_keep),
         cmocka_unit_test(test_migrate_drop_and_error),
         cmocka_unit_test(test_migrate_to_protobuf),
+        cmocka_unit_test(test_names_that_protobuf_cannot_write),
         cmocka_unit_test(test_migrate_stream),
         cmocka_unit_test(test_migrate_usage),
         cmocka_unit_test(test_media_types_accepted),
