@@ -91,6 +91,14 @@ wk_code wk_decode(const wk_format *f, const void *data, size_t len, const wk_dec
     if (!f || !a || !out || (!data && len))
         return wk__fail(st, WK_ERR_INVALID, 0, "wk_decode: format, arena and output are required");
     wk__ok(st);
+    if (WK__UNLIKELY(opts && (opts->flags & WK__DECODE_PREFIX))) {
+        /* The library's own bit, wk_decode_prefix's alone: a caller's flags
+         * that happen to hold it must not let trailing bytes pass (or write
+         * through a NULL status). */
+        wk_decode_opts o = *opts;
+        o.flags &= ~WK__DECODE_PREFIX;
+        return f->decode(data ? data : "", len, &o, a, out, st);
+    }
     return f->decode(data ? data : "", len, opts, a, out, st);
 }
 

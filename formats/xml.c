@@ -1536,10 +1536,19 @@ typedef struct xmlenc_frame {
 
 #define XMLENC_INLINE_FRAMES 32
 
+/*
+ * A level whose container is NULL is a <wk:member> (or one the path does
+ * not track): no step of its own, since the map's step already names the
+ * member, as the reader's paths do.
+ */
 static wk_code xmlenc_fail(xmlenc *e, uint32_t depth, wk_code code, const char *what)
 {
+    wk__path steps[XMLENC_PATH_MAX];
+    size_t n = 0;
+    for (uint32_t d = 0; d < depth && d < XMLENC_PATH_MAX; d++)
+        if (e->path[d].container) steps[n++] = e->path[d];
     char where[160];
-    wk__path_format(e->path, depth < XMLENC_PATH_MAX ? depth : XMLENC_PATH_MAX, where, sizeof where);
+    wk__path_format(steps, n, where, sizeof where);
     return wk__fail(e->st, code, 0, "%s: %s", where, what);
 }
 
@@ -2043,6 +2052,7 @@ write:
         XMLENC_LIT(e, "<wk:member>");
         if (depth >= e->frame_cap && (rc = xmlenc_grow_frames(e, inline_frames, depth)) != WK_OK) return rc;
         e->frames[depth] = (xmlenc_frame){key, v, 1};
+        if (depth < XMLENC_PATH_MAX) e->path[depth].container = NULL;
         v = key;
         key = NULL;
         depth++;

@@ -49,6 +49,7 @@ extern "C" {
  */
 #define WK_DECODE_UNKNOWN_DROP 0x1u    /* typed: leave unknown fields out */
 #define WK_DECODE_UNKNOWN_ERROR 0x2u   /* typed: fail on an unknown field (WK_ERR_TYPE) */
+/* Other bits of wk_decode_opts.flags are reserved: leave them 0 (they are ignored). */
 
 typedef struct wk_decode_opts {
     uint32_t flags;

@@ -1509,12 +1509,37 @@ static void test_decode_prefix(void **state)
     wk_arena_free(a);
 }
 
+/*
+ * wk_decode given flags that hold the library's own prefix bit (a caller's
+ * stray or all-ones flags): it let trailing bytes pass and, with a NULL
+ * status, wrote the value's end through it. The bit is wk_decode_prefix's
+ * alone; wk_decode clears it.
+ */
+static void test_decode_ignores_prefix_bit(void **state)
+{
+    (void)state;
+    static const uint8_t in[] = {0x07, 0xA2, 'a', 'b'};
+    wk_arena *a = wk_arena_new(0);
+    const wk_value *v;
+    wk_status st;
+    wk_decode_opts o = {.flags = WK__DECODE_PREFIX};
+    assert_int_equal(wk_decode(mp(), in, sizeof in, &o, a, &v, &st), WK_ERR_TRAILING);
+    assert_int_equal(st.offset, 1);
+    assert_string_equal(st.msg, "$: 3 unexpected bytes after the end of the value");
+    assert_int_equal(wk_decode(mp(), in, sizeof in, &o, a, &v, NULL), WK_ERR_TRAILING);
+    assert_int_equal(wk_decode(mp(), in, 1, &o, a, &v, NULL), WK_OK);
+    assert_int_equal(v->as.i, 7);
+    assert_int_equal(o.flags, WK__DECODE_PREFIX);
+    wk_arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_encode_invalid_utf8),
         cmocka_unit_test(test_table),
         cmocka_unit_test(test_decode_prefix),
+        cmocka_unit_test(test_decode_ignores_prefix_bit),
         cmocka_unit_test(test_decode_nil_bool),
         cmocka_unit_test(test_decode_fixint),
         cmocka_unit_test(test_decode_uint_widths),

@@ -856,7 +856,41 @@ static void test_encode_failures(void **state)
     wk_buf_destroy(&out);
 }
 
-/* Large strings grow the buffer as they go, escapes and all. */
+/*
+ * A failure inside a <wk:member> (a map member whose key is a list or a
+ * map) formatted the error's path with a step for the member that was
+ * never set: a NULL container, read by the path formatter (a crash), or
+ * one left over from an earlier sibling. The member has no step of its
+ * own; the map's step names it.
+ */
+static void test_encode_error_inside_member(void **state)
+{
+    (void)state;
+    wk_buf out;
+    wk_buf_init(&out);
+    wk_status st;
+    /* The key list is one level too deep. */
+    wk_value keyed = mk_map(1, mk_list(1, wk_value_int(1)), wk_value_null());
+    wk_encode_opts opts = {.max_depth = 2};
+    assert_int_equal(wk_encode(xml, &keyed, &opts, &out, &st), WK_ERR_DEPTH);
+    assert_string_equal(st.msg, "$[0]: nesting deeper than the limit");
+    assert_int_equal(out.len, 0);
+    /* A bad value in the member's value, after a sibling list at the member's depth. */
+    wk_value odd = wk_value_null();
+    odd.kind = 99;
+    wk_value two = mk_obj(2, "a", mk_list(1, mk_list(2, wk_value_int(1), wk_value_int(2))),
+                          "b", mk_map(1, mk_list(0), mk_list(2, wk_value_null(), odd)));
+    assert_int_equal(wk_encode(xml, &two, NULL, &out, &st), WK_ERR_INVALID);
+    assert_string_equal(st.msg, "$.b[0][1]: value of unknown kind");
+    assert_int_equal(out.len, 0);
+    /* The same inside the key, a map in a list. */
+    wk_value in_key = mk_map(1, mk_list(1, mk_obj(1, "k", odd)), wk_value_int(3));
+    assert_int_equal(wk_encode(xml, &in_key, NULL, &out, &st), WK_ERR_INVALID);
+    assert_string_equal(st.msg, "$[0][0].k: value of unknown kind");
+    assert_int_equal(out.len, 0);
+    wk_buf_destroy(&out);
+}
+
 /* Deep trees, written on a thread with a 64 KiB stack. */
 typedef struct deep_job {
     const wk_value *v;
@@ -927,6 +961,7 @@ static void test_encode_deep_on_a_small_stack(void **state)
     wk_buf_destroy(&j.out);
 }
 
+/* Large strings grow the buffer as they go, escapes and all. */
 static void test_encode_large_strings(void **state)
 {
     (void)state;
@@ -1513,6 +1548,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_encode_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_non_finite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_encode_error_inside_member, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_deep_on_a_small_stack, setup, teardown),
         cmocka_unit_test_setup_teardown(test_encode_large_strings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decode_every_kind, setup, teardown),
