@@ -923,10 +923,17 @@ static WK__NOINLINE wk_code jsonenc_key(jsonenc *e, const wk_value *k, uint32_t 
     /* An extension's JSON text has quotes of its own: written aside, then escaped as a string. */
     wk_buf tmp;
     wk_buf_init(&tmp);
-    jsonenc sub = *e;
+    /* An extension is a scalar: the writer aside pushes no frame, and shares
+     * the stack only for the path an error would name. */
+    jsonenc sub;
     sub.out = &tmp;
+    sub.st = e->st;
+    sub.max_depth = e->max_depth;
+    sub.flags = e->flags;
     sub.pretty = false;
-    wk_code rc = jsonenc_value(&sub, k, depth);
+    sub.frames = e->frames;
+    sub.frame_cap = e->frame_cap;
+    wk_code rc = jsonenc_ext(&sub, k);
     if (rc == WK_OK) rc = jsonenc_string(e, (const char *)tmp.data, tmp.len, depth);
     wk_buf_destroy(&tmp);
     return rc;
