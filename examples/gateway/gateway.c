@@ -619,8 +619,9 @@ static enum MHD_Result post_order(gateway *g, struct MHD_Connection *c, request 
     /* Older minor versions become the current one, field by field by number. */
     if (r->in_version != g->current &&
         wk_message_migrate(order, g->current->order, NULL, a, &order, &st) != WK_OK) {
-        rc = reply_error(c, r, MHD_HTTP_BAD_REQUEST, NULL, "cannot read version %s as %s: %s",
-                         r->in_version->text, g->current->text, st.msg);
+        /* Out of memory here is the request's arena cap: too big a body, as for the decode. */
+        rc = reply_error(c, r, st.code == WK_ERR_NOMEM ? MHD_HTTP_CONTENT_TOO_LARGE : MHD_HTTP_BAD_REQUEST, NULL,
+                         "cannot read version %s as %s: %s", r->in_version->text, g->current->text, st.msg);
         goto done;
     }
 
@@ -631,8 +632,12 @@ static enum MHD_Result post_order(gateway *g, struct MHD_Connection *c, request 
     snprintf(id, sizeof id, "ord-%" PRIu64, number);
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
-    if (order_stamp(order, id, &now, a, &order) != WK_OK) {
-        rc = reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "cannot give the order an id");
+    wk_code stamped = order_stamp(order, id, &now, a, &order);
+    if (stamped != WK_OK) {
+        rc = stamped == WK_ERR_NOMEM
+                 ? reply_error(c, r, MHD_HTTP_CONTENT_TOO_LARGE, NULL,
+                               "the order needs more memory than this service gives one request")
+                 : reply_error(c, r, MHD_HTTP_INTERNAL_SERVER_ERROR, NULL, "cannot give the order an id");
         goto done;
     }
 
