@@ -403,6 +403,7 @@ int cli_convert(int argc, char **argv)
         goto done;
     }
     if (!in_fmt) in_fmt = wk_format_sniff(in.data, in.len);
+    migration.in_fmt = in_fmt;
     if (!in_fmt) {
         rc = cli_usage_error("convert", "cannot tell the format of %s; say it with --from",
                              cli_display_name(input));

@@ -118,6 +118,7 @@ int cli_migration_apply(cli_migration *m, const wk_format *out_fmt, wk_arena *a,
     opts.flags = m->unknown_flags | (m->wire ? WK_MIGRATE_UNKNOWN_WIRE : 0);
     opts.report = migrate_report;
     opts.ctx = m;
+    opts.source = m->in_fmt;
     const wk_value *now;
     if (wk_message_migrate(*value, m->to_type, &opts, a, &now, &m->st) != WK_OK) {
         fprintf(stderr, "%s: error: %s\n", cli_display_name(m->input), m->st.msg);

@@ -39,6 +39,7 @@ int cli_declared_check(const cli_declared *d, const wk_schema *schema, const cha
 /* convert --from-schema: the old schema and type, and how to migrate. */
 typedef struct cli_migration {
     const char *input;                /* for messages */
+    const wk_format *in_fmt;          /* the format the input was read as */
     wk_schema *from_schema;           /* owned; NULL when there is no --from-schema */
     const wk_message_def *from_type;  /* read under this */
     const wk_message_def *to_type;    /* written as this */

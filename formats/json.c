@@ -22,7 +22,7 @@
  * canonical proto3 JSON mapping: the schema-less tree is typed afterwards,
  * and a message is rendered into a schema-less tree before it is written, by
  * the shared typed layer (formats/typed.h) with this file's conventions
- * (jsontyped_conv). Only a typed error pays for its byte offset: jsonloc_find
+ * (wk__json_typed_conv). Only a typed error pays for its byte offset: jsonloc_find
  * follows the error's path through the text again.
  */
 #include "../model/internal.h"
@@ -472,7 +472,7 @@ static void jsondec_cleanup(jsondec *d)
 /* Typed decoding: the canonical proto3 JSON mapping (formats/typed.h)  */
 /* ------------------------------------------------------------------ */
 
-static const wk__typed_conv jsontyped_conv = {
+const wk__typed_conv wk__json_typed_conv = {
     .format = "JSON",
     .json_names = true,
     .int64_as_string = true,
@@ -558,7 +558,7 @@ static wk_code jsontyped_apply(const uint8_t *data, size_t len, const wk_decode_
                                wk_status *st)
 {
     wk__typed_where where;
-    wk_code rc = wk__typed_apply(&jsontyped_conv, tree, opts->type, opts->flags, opts->max_depth, a,
+    wk_code rc = wk__typed_apply(&wk__json_typed_conv, tree, opts->type, opts->flags, opts->max_depth, a,
                                  out, &where, st);
     if (rc != WK_OK) {
         if (st) st->offset = jsonloc_find(data, len, &where);
@@ -950,7 +950,7 @@ static wk_code jsonenc_typed(jsonenc *e, const wk_value *v, uint32_t depth)
     wk_arena *scratch = wk_arena_new(0);
     if (!scratch) return wk__fail(e->st, WK_ERR_NOMEM, 0, "out of memory");
     wk_value tree;
-    wk_code rc = wk__typed_render(&jsontyped_conv, v, e->flags, e->max_depth, scratch, &tree,
+    wk_code rc = wk__typed_render(&wk__json_typed_conv, v, e->flags, e->max_depth, scratch, &tree,
                                   e->st);
     if (rc == WK_OK) rc = jsonenc_value(e, &tree, depth);
     wk_arena_free(scratch);

@@ -16,8 +16,11 @@
  * file depends on no backend.
  */
 #include "../model/internal.h"
+#include "formats.h"
+#include "typed.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 /* Wire types (the low three bits of a tag). */
 enum { MIG_VARINT = 0, MIG_I64 = 1, MIG_LEN = 2, MIG_SGROUP = 3, MIG_EGROUP = 4, MIG_I32 = 5 };
@@ -33,6 +36,7 @@ typedef struct migrate {
     char path[MIG_PATH_MAX];      /* the field being migrated, by the source's names */
     size_t path_len;
     const wk_format *pb;          /* for the wire form, found when first needed */
+    const wk__typed_conv *conv;   /* the source format's, to read its unknown fields; NULL: not read */
 } migrate;
 
 /* What a value could not become: why, for the report and the error. */
@@ -624,6 +628,55 @@ static wk_code mig_oneof(migrate *mg, wk_field_value *fields, const wk_field_def
     return WK_OK;
 }
 
+/*
+ * An unknown field of the source, kept as the source format read it, that
+ * the target knows by its key: read into the target's field by the
+ * format's own typed conventions (a one-member map applied to the target
+ * type) and inserted among the fields in number order. *taken says whether
+ * it was (a value at its default is taken and left out, as a decode would
+ * leave it out). It stays unknown when it does not read as the field's
+ * type, or when the field or another member of its oneof is already set.
+ */
+static wk_code mig_resolve(migrate *mg, const wk_member *u, const wk_message_def *to, wk_field_value *fields,
+                           const wk_field_def **sources, size_t *n, bool *taken)
+{
+    *taken = false;
+    const wk_field_def *tf = NULL;
+    if (u->key.kind == WK_STRING)
+        tf = wk_message_field_by_name(to, u->key.as.str, u->key.len);
+    else if (u->key.kind == WK_INT && mg->conv == &wk__msgpack_typed_conv && u->key.as.i > 0 &&
+             u->key.as.i <= (int64_t)UINT32_MAX)
+        tf = wk_message_field(to, (uint32_t)u->key.as.i);
+    if (!tf) return WK_OK;
+    bool in_oneof = tf->oneof_index >= 0 && !to->oneofs[tf->oneof_index].synthetic;
+    for (size_t i = 0; i < *n; i++)
+        if (fields[i].field->number == tf->number || (in_oneof && fields[i].field->oneof_index == tf->oneof_index))
+            return WK_OK;
+    wk_value tree;
+    wk_member *member = wk_value_map(mg->a, 1, &tree);
+    if (!member) return mig_nomem(mg);
+    member[0] = *u;
+    wk__typed_where where = {0};
+    wk_status st;
+    const wk_value *got;
+    wk_code rc = wk__typed_apply(mg->conv, &tree, to, 0, mg->max_depth, mg->a, &got, &where, &st);
+    free(where.frames);
+    if (rc == WK_ERR_NOMEM) return mig_nomem(mg);
+    if (rc != WK_OK) return WK_OK;   /* not a value of the field's type: it stays as it was */
+    const wk_message *gm = got->as.message;
+    if (gm->unknown_count != 0 || gm->field_count > 1) return WK_OK;
+    *taken = true;
+    if (gm->field_count == 0) return WK_OK;   /* the field's default: nothing to keep */
+    size_t at = *n;
+    while (at > 0 && fields[at - 1].field->number > tf->number) at--;
+    memmove(fields + at + 1, fields + at, (*n - at) * sizeof *fields);
+    memmove(sources + at + 1, sources + at, (*n - at) * sizeof *sources);
+    fields[at] = gm->fields[0];
+    sources[at] = NULL;
+    (*n)++;
+    return WK_OK;
+}
+
 static wk_code mig_message(migrate *mg, const wk_value *in, const wk_message_def *to, wk_value *out)
 {
     const wk_message *m = in->as.message;
@@ -643,12 +696,14 @@ static wk_code mig_message(migrate *mg, const wk_value *in, const wk_message_def
         if (sf && !wk_message_field(to, sf->number))
             unknown_cap += (mg->flags & WK_MIGRATE_UNKNOWN_WIRE) ? mig_wire_count(sf, &m->fields[i].value) : 1;
     }
-    wk_field_value *fields = m->field_count ? wk__arena_alloc(mg->a, m->field_count * sizeof *fields) : NULL;
+    /* Room for every field, and for every unknown field the target may know. */
+    size_t field_cap = m->field_count + (mg->conv ? m->unknown_count : 0);
+    wk_field_value *fields = field_cap ? wk__arena_alloc(mg->a, field_cap * sizeof *fields) : NULL;
     /* The source field each kept field came from, for reports about it later (mig_oneof). */
-    const wk_field_def **sources = m->field_count ? wk__arena_alloc(mg->a, m->field_count * sizeof *sources) : NULL;
+    const wk_field_def **sources = field_cap ? wk__arena_alloc(mg->a, field_cap * sizeof *sources) : NULL;
     wk_member *unknown = unknown_cap ? wk__arena_alloc(mg->a, unknown_cap * sizeof *unknown) : NULL;
     wk_message *wm = wk__arena_alloc(mg->a, sizeof *wm);
-    if ((m->field_count && (!fields || !sources)) || (unknown_cap && !unknown) || !wm) return mig_nomem(mg);
+    if ((field_cap && (!fields || !sources)) || (unknown_cap && !unknown) || !wm) return mig_nomem(mg);
 
     size_t nfields = 0, nunknown = 0;
     for (uint32_t i = 0; i < m->field_count; i++) {
@@ -672,7 +727,14 @@ static wk_code mig_message(migrate *mg, const wk_value *in, const wk_message_def
         if (rc == WK_OK && present) rc = mig_oneof(mg, fields, sources, &nfields);
         if (rc != WK_OK) return rc;
     }
-    for (uint32_t i = 0; i < m->unknown_count; i++) unknown[nunknown++] = m->unknown[i];
+    for (uint32_t i = 0; i < m->unknown_count; i++) {
+        bool taken = false;
+        if (mg->conv) {
+            wk_code rc = mig_resolve(mg, &m->unknown[i], to, fields, sources, &nfields, &taken);
+            if (rc != WK_OK) return rc;
+        }
+        if (!taken) unknown[nunknown++] = m->unknown[i];
+    }
 
     *wm = (wk_message){to, nfields ? fields : NULL, (uint32_t)nfields, (uint32_t)nunknown,
                        nunknown ? unknown : NULL};
@@ -697,6 +759,8 @@ wk_code wk_message_migrate(const wk_value *in, const wk_message_def *to, const w
     mg.max_depth = wk__depth_limit(opts ? opts->max_depth : 0);
     mg.a = a;
     mg.st = st;
+    if (opts && opts->source == &wk__format_json) mg.conv = &wk__json_typed_conv;
+    else if (opts && opts->source == &wk__format_msgpack) mg.conv = &wk__msgpack_typed_conv;
     wk_value *result = wk__arena_alloc(a, sizeof *result);
     if (!result) return mig_nomem(&mg);
     wk_code rc = mig_message(&mg, in, to, result);

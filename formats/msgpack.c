@@ -18,7 +18,7 @@
  *
  * With a message type (wk_decode_opts.type, or a WK_MESSAGE to write), the
  * typed mapping of DESIGN.md through the shared typed layer (formats/typed.h)
- * with this file's conventions (mptyped_conv, at the end of the file).
+ * with this file's conventions (wk__msgpack_typed_conv, at the end of the file).
  */
 #include "../model/internal.h"
 #include "formats.h"
@@ -975,7 +975,7 @@ static int mpsniff_sniff(const uint8_t *data, size_t len)
  * from Protocol Buffers are kept as integer keys with their wire bytes as bin,
  * which read back as the same unknown fields.
  */
-static const wk__typed_conv mptyped_conv = {
+const wk__typed_conv wk__msgpack_typed_conv = {
     .format = "MessagePack",
     .json_names = false,
     .int64_as_string = false,
@@ -1076,7 +1076,7 @@ static wk_code mp_decode(const uint8_t *data, size_t len, const wk_decode_opts *
     /* With WK__DECODE_PREFIX, the value took `used` bytes: errors point into them. */
     size_t used = (opts->flags & WK__DECODE_PREFIX) ? st->offset : len;
     wk__typed_where where;
-    rc = wk__typed_apply(&mptyped_conv, tree, opts->type, opts->flags & ~WK__DECODE_PREFIX, opts->max_depth, a,
+    rc = wk__typed_apply(&wk__msgpack_typed_conv, tree, opts->type, opts->flags & ~WK__DECODE_PREFIX, opts->max_depth, a,
                          out, &where, st);
     if (rc != WK_OK) {
         if (st) st->offset = mploc_find(data, used, &where);
@@ -1094,7 +1094,7 @@ static wk_code mptyped_encode(const wk_value *v, const wk_encode_opts *opts, wk_
     wk_arena *scratch = wk_arena_new(0);
     if (!scratch) return wk__fail(st, WK_ERR_NOMEM, 0, "out of memory");
     wk_value tree;
-    wk_code rc = wk__typed_render(&mptyped_conv, v, opts ? opts->flags : 0,
+    wk_code rc = wk__typed_render(&wk__msgpack_typed_conv, v, opts ? opts->flags : 0,
                                   opts ? opts->max_depth : 0, scratch, &tree, st);
     if (rc == WK_OK) rc = mpenc_encode(&tree, opts, out, st);
     wk_arena_free(scratch);

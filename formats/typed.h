@@ -53,6 +53,14 @@ typedef struct wk__typed_conv {
     bool any_as_json;            /* google.protobuf.Any written as {"@type": ..., fields} (else its fields) */
 } wk__typed_conv;
 
+/*
+ * The conventions of the formats whose unknown fields are kept as they were
+ * read (JSON and MessagePack), for wk_message_migrate to read such a field
+ * into the target's field of that name as the format's decoder would.
+ */
+extern const wk__typed_conv wk__json_typed_conv;
+extern const wk__typed_conv wk__msgpack_typed_conv;
+
 /* Where a type error was found: the path in the schema-less tree. */
 typedef struct wk__typed_where {
     wk__path *frames;            /* one per container entered; index is the item or member */

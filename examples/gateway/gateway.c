@@ -616,9 +616,12 @@ static enum MHD_Result post_order(gateway *g, struct MHD_Connection *c, request 
                          r->in_format->name, where, st.msg);
         goto done;
     }
-    /* Older minor versions become the current one, field by field by number. */
+    /* Older minor versions become the current one, field by field by number;
+     * fields of newer ones that the older schema kept as unknown (by name,
+     * from JSON or MessagePack) are read into the current schema's fields. */
+    wk_migrate_opts up = {.source = r->in_format};
     if (r->in_version != g->current &&
-        wk_message_migrate(order, g->current->order, NULL, a, &order, &st) != WK_OK) {
+        wk_message_migrate(order, g->current->order, &up, a, &order, &st) != WK_OK) {
         /* Out of memory here is the request's arena cap: too big a body, as for the decode. */
         rc = reply_error(c, r, st.code == WK_ERR_NOMEM ? MHD_HTTP_CONTENT_TOO_LARGE : MHD_HTTP_BAD_REQUEST, NULL,
                          "cannot read version %s as %s: %s", r->in_version->text, g->current->text, st.msg);

@@ -128,6 +128,17 @@ typedef struct wk_migrate_opts {
     /* Messages nested deeper than this fail with WK_ERR_DEPTH; 0 means
      * WK_DEFAULT_MAX_DEPTH, values above WK_MAX_DEPTH_LIMIT are clamped. */
     uint32_t max_depth;
+    /* The format the message was decoded from, or NULL. JSON and MessagePack
+     * keep the fields a type does not know as they read them; given one of
+     * those, a field the source type did not know but the target knows (by
+     * its declared or JSON name, or by number from number-keyed MessagePack)
+     * is read into the target's field, as that format's decoder would have
+     * read it under the target: data newer than the schema it was read with
+     * then loses nothing on the way to the newer schema. One that does not
+     * read as the field's type, or whose field (or another member of its
+     * oneof) is already set, stays unknown. NULL, or another format: unknown
+     * fields are carried over as they are. */
+    const wk_format *source;
 } wk_migrate_opts;
 
 /*

@@ -271,7 +271,7 @@ static void test_breaking_error(void **state)
     recorder r = {0};
     wk_status st;
     r.st = &st;
-    wk_migrate_opts o = {WK_DECODE_UNKNOWN_ERROR, record, &r, 0};
+    wk_migrate_opts o = {WK_DECODE_UNKNOWN_ERROR, record, &r, 0, NULL};
     const wk_value *out = NULL;
     assert_int_equal(wk_message_migrate(in, order200, &o, arena, &out, &st), WK_ERR_TYPE);
     assert_null(out);
@@ -675,7 +675,7 @@ static void test_out_of_memory(void **state)
         assert_non_null(small);
         wk_status st;
         const wk_value *out;
-        wk_migrate_opts o = {WK_MIGRATE_UNKNOWN_WIRE, NULL, NULL, 0};
+        wk_migrate_opts o = {WK_MIGRATE_UNKNOWN_WIRE, NULL, NULL, 0, NULL};
         wk_code rc = wk_message_migrate(in, order200, &o, small, &out, &st);
         if (rc == WK_OK) {
             ok_at = size;
@@ -729,7 +729,7 @@ static void test_oneof_members_set_together(void **state)
     /* Refused with UNKNOWN_ERROR, naming the first member that loses. */
     wk_status st;
     const wk_value *refused = NULL;
-    wk_migrate_opts o = {WK_DECODE_UNKNOWN_ERROR, NULL, NULL, 0};
+    wk_migrate_opts o = {WK_DECODE_UNKNOWN_ERROR, NULL, NULL, 0, NULL};
     assert_int_equal(wk_message_migrate(in, m2, &o, arena, &refused, &st), WK_ERR_TYPE);
     assert_null(refused);
     assert_string_equal(st.msg,
@@ -781,7 +781,7 @@ static void test_wire_form_wrong_kinds(void **state)
         wk_message *msg = wk_value_message(arena, m1, 1, 0, &in);
         assert_non_null(msg);
         ((wk_field_value *)msg->fields)[0] = (wk_field_value){wk_message_field(m1, cases[i].number), cases[i].value};
-        wk_migrate_opts o = {WK_MIGRATE_UNKNOWN_WIRE, NULL, NULL, 0};
+        wk_migrate_opts o = {WK_MIGRATE_UNKNOWN_WIRE, NULL, NULL, 0, NULL};
         wk_status st;
         const wk_value *out = NULL;
         assert_int_equal(wk_message_migrate(&in, m2, &o, arena, &out, &st), WK_ERR_TYPE);
@@ -803,7 +803,7 @@ static void test_depth(void **state)
     for (int i = 0; i < 4; i++) strcat(text, "{\"next\":");
     strcat(text, "{\"v\":1}}}}}");
     const wk_value *in = from_json(n1, text);
-    wk_migrate_opts o = {0, NULL, NULL, 3};
+    wk_migrate_opts o = {0, NULL, NULL, 3, NULL};
     wk_status st;
     const wk_value *out;
     assert_int_equal(wk_message_migrate(in, n2, &o, arena, &out, &st), WK_ERR_DEPTH);
@@ -917,10 +917,97 @@ static void test_strict_readers(void **state)
     check_strict(pb, 0, "$.items[0]: unknown field 3 in acme.Order.Item");
 }
 
+/*
+ * Data newer than the schema it was read with: JSON and MessagePack keep
+ * what the old type does not know as they read it, and migrating with the
+ * source format named reads those fields into the new type's fields (by
+ * declared or JSON name, or by number from number-keyed MessagePack), so
+ * that nothing is lost on the way, in protobuf either.
+ */
+static void test_unknowns_read_into_the_target(void **state)
+{
+    (void)state;
+    static const char newer[] = "{\"id\":\"A\",\"channel\":\"web\",\"promo_codes\":[\"X1\",\"Y2\"],"
+                                "\"items\":[{\"sku\":\"s\",\"discount\":-2}],\"bonus\":{\"sku\":\"b\"},"
+                                "\"zzz\":1}";
+    const wk_value *old = from_json(order100, newer);
+    assert_int_equal(old->as.message->unknown_count, 4);   /* channel, promo_codes, bonus, zzz */
+    wk_migrate_opts o = {.source = json};
+    const wk_value *now;
+    wk_status st;
+    assert_int_equal(wk_message_migrate(old, order110, &o, arena, &now, &st), WK_OK);
+    /* Read into their fields (in number order), zzz still unknown; items[0].discount too. */
+    assert_json(now, "{\"id\":\"A\",\"items\":[{\"sku\":\"s\",\"discount\":-2}],\"channel\":\"web\","
+                     "\"bonus\":{\"sku\":\"b\"},\"promoCodes\":[\"X1\",\"Y2\"],\"zzz\":1}");
+    assert_int_equal(now->as.message->unknown_count, 1);
+    assert_non_null(wk_message_get(now, 10));
+    /* Written as protobuf and read under 1.1.0: every field is there. */
+    wk_buf b = encode(pb, now, 0);
+    const wk_value *back = decode(pb, order110, b.data, b.len, 0);
+    assert_json(back, "{\"id\":\"A\",\"items\":[{\"sku\":\"s\",\"discount\":-2}],\"channel\":\"web\","
+                      "\"bonus\":{\"sku\":\"b\"},\"promoCodes\":[\"X1\",\"Y2\"]}");
+    wk_buf_destroy(&b);
+
+    /* Without the source format, they are carried over as they are. */
+    wk_migrate_opts plain = {0};
+    assert_int_equal(wk_message_migrate(old, order110, &plain, arena, &now, &st), WK_OK);
+    assert_int_equal(now->as.message->unknown_count, 4);
+    assert_null(wk_message_get(now, 10));
+
+    /* MessagePack, name keys and number keys alike. */
+    wk_buf m = encode(mp, from_json(order110, "{\"id\":\"B\",\"channel\":\"app\"}"), 0);
+    old = decode(mp, order100, m.data, m.len, 0);
+    wk_buf_destroy(&m);
+    o.source = mp;
+    assert_int_equal(wk_message_migrate(old, order110, &o, arena, &now, &st), WK_OK);
+    assert_json(now, "{\"id\":\"B\",\"channel\":\"app\"}");
+    m = encode(mp, from_json(order110, "{\"id\":\"B\",\"channel\":\"app\"}"), WK_ENCODE_NUMBER_KEYS);
+    old = decode(mp, order100, m.data, m.len, 0);
+    wk_buf_destroy(&m);
+    assert_int_equal(wk_message_migrate(old, order110, &o, arena, &now, &st), WK_OK);
+    assert_json(now, "{\"id\":\"B\",\"channel\":\"app\"}");
+
+    /* A value that is not of the field's type stays unknown; a default is taken and left out. */
+    old = from_json(order100, "{\"channel\":7,\"promo_codes\":[]}");
+    o.source = json;
+    assert_int_equal(wk_message_migrate(old, order110, &o, arena, &now, &st), WK_OK);
+    assert_int_equal(now->as.message->field_count, 0);
+    assert_int_equal(now->as.message->unknown_count, 1);
+    assert_json(now, "{\"channel\":7}");
+
+    /* A format whose unknown fields are not kept as read (XML) is not read this way. */
+    o.source = xml;
+    old = from_json(order100, "{\"channel\":\"web\"}");
+    assert_int_equal(wk_message_migrate(old, order110, &o, arena, &now, &st), WK_OK);
+    assert_int_equal(now->as.message->unknown_count, 1);
+}
+
+/* A field read from an unknown one never joins a oneof whose other member is set. */
+static void test_unknowns_and_oneofs(void **state)
+{
+    (void)state;
+    wk_schema *from = load_text("syntax = \"proto3\";\npackage t;\nmessage M { string email = 3; }\n");
+    wk_schema *to = load_text("syntax = \"proto3\";\npackage t;\n"
+                              "message M { oneof contact { string email = 3; string phone = 4; } }\n");
+    static const char text[] = "{\"email\":\"e\",\"phone\":\"p\"}";
+    const wk_value *old = decode(json, wk_schema_message(from, "t.M"), text, sizeof text - 1, 0);
+    wk_migrate_opts o = {.source = json};
+    const wk_value *now;
+    wk_status st;
+    assert_int_equal(wk_message_migrate(old, wk_schema_message(to, "t.M"), &o, arena, &now, &st), WK_OK);
+    assert_int_equal(now->as.message->field_count, 1);
+    assert_int_equal(now->as.message->fields[0].field->number, 3);
+    assert_int_equal(now->as.message->unknown_count, 1);
+    wk_schema_free(from);
+    wk_schema_free(to);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_rename_carries_over, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknowns_read_into_the_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknowns_and_oneofs, setup, teardown),
         cmocka_unit_test_setup_teardown(test_breaking_keep_by_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_breaking_drop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_breaking_error, setup, teardown),
