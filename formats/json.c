@@ -119,29 +119,9 @@ static int jsondec_number(void *ctx, const char *s, size_t len)
     if (!v) return jsondec_fail(d, WK_ERR_NOMEM, jsondec_token_end(d), "out of memory");
 
     bool neg = s[0] == '-';
-    size_t i = neg;
-    uint64_t mag = 0;
-    size_t digits_end = i;
+    size_t digits_end = neg;
     while (digits_end < len && s[digits_end] >= '0' && s[digits_end] <= '9') digits_end++;
-    size_t ndigits = digits_end - i;
-    if (digits_end == len && ndigits <= 20) {
-        bool overflow = false;
-        for (; i < len; i++) {
-            uint64_t digit = (uint64_t)(s[i] - '0');
-            if (mag > (UINT64_MAX - digit) / 10) { overflow = true; break; }
-            mag = mag * 10 + digit;
-        }
-        if (!overflow) {
-            if (!neg) {
-                *v = wk_value_uint(mag);
-                return 1;
-            }
-            if (mag <= (uint64_t)INT64_MAX + 1) {
-                *v = wk_value_int(mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag);
-                return 1;
-            }
-        }
-    }
+    if (digits_end == len && wk__integer_digits_value(neg, s + neg, len - neg, v)) return 1;
     double x;
     if (!wk__parse_double(s, len, &x)) {
         d->nvals--;
@@ -810,20 +790,6 @@ static void jsonenc_newline(jsonenc *e, uint32_t depth)
     e->out->len += (size_t)depth * 2;
 }
 
-/* Civil date from days since 1970-01-01 (proleptic Gregorian). */
-static void jsonenc_civil(int64_t days, int64_t *y, unsigned *m, unsigned *d)
-{
-    days += 719468;
-    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-    unsigned doe = (unsigned)(days - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 /*
  * The MessagePack timestamp extension (type -1) as RFC 3339 text in UTC;
  * false when the payload is not a valid timestamp or the year is outside
@@ -852,21 +818,15 @@ static bool jsonenc_timestamp(const uint8_t *p, size_t n, char *out, size_t cap)
     if (nsec > 999999999u) return false;
     /* Years 1..9999 span these seconds; outside them RFC 3339 has no form. */
     if (sec < -62135596800LL || sec > 253402300799LL) return false;
-    int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
-    int64_t rem = sec - days * 86400;
-    int64_t y;
-    unsigned mo, d;
-    jsonenc_civil(days, &y, &mo, &d);
-    int w = snprintf(out, cap, "%04d-%02u-%02uT%02d:%02d:%02d", (int)y, mo, d, (int)(rem / 3600),
-                     (int)(rem / 60 % 60), (int)(rem % 60));
+    size_t w = wk__timestamp_format_seconds(sec, out);
     if (nsec) {
         char frac[16];
         snprintf(frac, sizeof frac, ".%09u", (unsigned)nsec);
         size_t fl = strlen(frac);
         while (fl > 2 && frac[fl - 1] == '0') frac[--fl] = '\0';
-        w += snprintf(out + w, cap - (size_t)w, "%s", frac);
+        w += (size_t)snprintf(out + w, cap - w, "%s", frac);
     }
-    snprintf(out + w, cap - (size_t)w, "Z");
+    snprintf(out + w, cap - w, "Z");
     return true;
 }
 

@@ -17,6 +17,7 @@
  * its media types ("+x-msgpack" from application/x-msgpack).
  */
 #include "../model/internal.h"
+#include "formats.h"
 
 #include <stdio.h>
 #include <strings.h>
@@ -53,19 +54,11 @@ static const char *mtype_show(char c, char *buf, size_t cap)
     return buf;
 }
 
-static bool mtype_in(const char *const *list, const char *s, size_t len)
-{
-    if (!list) return false;
-    for (; *list; list++)
-        if (strlen(*list) == len && strncasecmp(*list, s, len) == 0) return true;
-    return false;
-}
-
 /* The format whose media types list type/subtype. */
 static const wk_format *mtype_plain(const char *s, size_t len)
 {
     for (const wk_format *const *f = wk_formats(); *f; f++)
-        if (mtype_in((*f)->media_types, s, len)) return *f;
+        if (wk__format_list_has((*f)->media_types, s, len)) return *f;
     return NULL;
 }
 
@@ -74,7 +67,7 @@ static const wk_format *mtype_suffix(const char *s, size_t len)
 {
     for (const wk_format *const *f = wk_formats(); *f; f++) {
         if (strlen((*f)->name) == len && strncasecmp((*f)->name, s, len) == 0) return *f;
-        if (mtype_in((*f)->aliases, s, len)) return *f;
+        if (wk__format_list_has((*f)->aliases, s, len)) return *f;
         for (const char *const *m = (*f)->media_types; m && *m; m++) {
             const char *slash = strchr(*m, '/');
             if (slash && strlen(slash + 1) == len && strncasecmp(slash + 1, s, len) == 0) return *f;

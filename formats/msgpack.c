@@ -345,6 +345,17 @@ static MP_NOINLINE wk_code mpdec_decode(const uint8_t *data, size_t len, const w
         if (WK__UNLIKELY((size_t)(end - p) < (size_t)(k))) goto truncated; \
     } while (0)
 
+    /* A str, bin, array or map header whose length or count is the `width`
+     * bytes `read` after the type byte: the shared code at `then` builds it. */
+#define MPDEC_SIZED(width, read, k, then) \
+    do {                                  \
+        MPDEC_NEED(width);                \
+        n = (read);                       \
+        p += (width);                     \
+        kind = (k);                       \
+        goto then;                        \
+    } while (0)
+
     for (;;) {
         item = p;
         if (WK__UNLIKELY(p == end)) goto truncated;
@@ -377,24 +388,9 @@ static MP_NOINLINE wk_code mpdec_decode(const uint8_t *data, size_t len, const w
         case 0xc3:
             *cur = (wk_value){.kind = WK_BOOL, .as.b = b == 0xc3};
             goto next;
-        case 0xc4:
-            MPDEC_NEED(1);
-            n = p[0];
-            p += 1;
-            kind = WK_BYTES;
-            goto copy;
-        case 0xc5:
-            MPDEC_NEED(2);
-            n = mpdec_be16(p);
-            p += 2;
-            kind = WK_BYTES;
-            goto copy;
-        case 0xc6:
-            MPDEC_NEED(4);
-            n = mpdec_be32(p);
-            p += 4;
-            kind = WK_BYTES;
-            goto copy;
+        case 0xc4: MPDEC_SIZED(1, p[0], WK_BYTES, copy);
+        case 0xc5: MPDEC_SIZED(2, mpdec_be16(p), WK_BYTES, copy);
+        case 0xc6: MPDEC_SIZED(4, mpdec_be32(p), WK_BYTES, copy);
         case 0xc7:
             MPDEC_NEED(2);
             n = p[0];
@@ -482,48 +478,13 @@ static MP_NOINLINE wk_code mpdec_decode(const uint8_t *data, size_t len, const w
             p += 1;
             kind = WK_EXT;
             goto copy;
-        case 0xd9:
-            MPDEC_NEED(1);
-            n = p[0];
-            p += 1;
-            kind = WK_STRING;
-            goto copy;
-        case 0xda:
-            MPDEC_NEED(2);
-            n = mpdec_be16(p);
-            p += 2;
-            kind = WK_STRING;
-            goto copy;
-        case 0xdb:
-            MPDEC_NEED(4);
-            n = mpdec_be32(p);
-            p += 4;
-            kind = WK_STRING;
-            goto copy;
-        case 0xdc:
-            MPDEC_NEED(2);
-            n = mpdec_be16(p);
-            p += 2;
-            kind = WK_LIST;
-            goto open;
-        case 0xdd:
-            MPDEC_NEED(4);
-            n = mpdec_be32(p);
-            p += 4;
-            kind = WK_LIST;
-            goto open;
-        case 0xde:
-            MPDEC_NEED(2);
-            n = mpdec_be16(p);
-            p += 2;
-            kind = WK_MAP;
-            goto open;
-        case 0xdf:
-            MPDEC_NEED(4);
-            n = mpdec_be32(p);
-            p += 4;
-            kind = WK_MAP;
-            goto open;
+        case 0xd9: MPDEC_SIZED(1, p[0], WK_STRING, copy);
+        case 0xda: MPDEC_SIZED(2, mpdec_be16(p), WK_STRING, copy);
+        case 0xdb: MPDEC_SIZED(4, mpdec_be32(p), WK_STRING, copy);
+        case 0xdc: MPDEC_SIZED(2, mpdec_be16(p), WK_LIST, open);
+        case 0xdd: MPDEC_SIZED(4, mpdec_be32(p), WK_LIST, open);
+        case 0xde: MPDEC_SIZED(2, mpdec_be16(p), WK_MAP, open);
+        case 0xdf: MPDEC_SIZED(4, mpdec_be32(p), WK_MAP, open);
         }
         /* Every byte value has a case above; this is not reached. */
         goto never_used;
@@ -593,6 +554,7 @@ static MP_NOINLINE wk_code mpdec_decode(const uint8_t *data, size_t len, const w
             owed = stack[depth].owed;
         }
     }
+#undef MPDEC_SIZED
 #undef MPDEC_NEED
 
 done:
@@ -885,20 +847,20 @@ finish:
 /* ---- sniff ---- */
 
 /*
- * Whether data[0..len) is exactly one well-formed MessagePack value, by
- * structure only (string contents are not checked). Returns 0 when it is
- * not, 1 for a scalar and 2 for a map or array. There is no stack: one
- * counter holds the number of values still to skip, and since each needs at
- * least a byte, a count that would make it exceed the bytes left fails at
- * once, which also keeps the counter from overflowing.
+ * Past the one well-formed MessagePack value at p, by structure only
+ * (string contents are not checked), or NULL when p[0..end) does not start
+ * with one. *shape is set to 1 for a scalar and 2 for a map or array. There
+ * is no stack: one counter holds the number of values still to skip, and
+ * since each needs at least a byte, a count that would make it exceed the
+ * bytes left fails at once, which also keeps the counter from overflowing.
+ * Sniffing uses it, and so does finding the offset of a typed error.
  */
-static int mpsniff_skip(const uint8_t *p, size_t len)
+static const uint8_t *mpscan_value(const uint8_t *p, const uint8_t *const end, int *shape)
 {
-    const uint8_t *const end = p + len;
     uint64_t pending = 1;
     int top = 0;
     while (pending) {
-        if (p == end) return 0;
+        if (p == end) return NULL;
         uint8_t b = *p++;
         uint64_t skip = 0;   /* bytes after the type byte: length fields and payload */
         uint64_t add = 0;    /* values the header opens */
@@ -915,7 +877,7 @@ static int mpsniff_skip(const uint8_t *p, size_t len)
         } else {
             switch (b) {
             case 0xc0: case 0xc2: case 0xc3: break;
-            case 0xc1: return 0;
+            case 0xc1: return NULL;
             case 0xcc: case 0xd0: skip = 1; break;
             case 0xcd: case 0xd1: skip = 2; break;
             case 0xca: case 0xce: case 0xd2: skip = 4; break;
@@ -924,27 +886,28 @@ static int mpsniff_skip(const uint8_t *p, size_t len)
                 skip = 1 + ((uint64_t)1 << (b - 0xd4));   /* type byte and payload */
                 break;
             /* Lengths: the length field, then (for ext) the type byte, then the payload. */
-            case 0xc4: case 0xd9: if (left < 1) return 0; skip = 1 + (uint64_t)p[0]; break;
-            case 0xc5: case 0xda: if (left < 2) return 0; skip = 2 + (uint64_t)mpdec_be16(p); break;
-            case 0xc6: case 0xdb: if (left < 4) return 0; skip = 4 + (uint64_t)mpdec_be32(p); break;
-            case 0xc7: if (left < 1) return 0; skip = 2 + (uint64_t)p[0]; break;
-            case 0xc8: if (left < 2) return 0; skip = 3 + (uint64_t)mpdec_be16(p); break;
-            case 0xc9: if (left < 4) return 0; skip = 5 + (uint64_t)mpdec_be32(p); break;
+            case 0xc4: case 0xd9: if (left < 1) return NULL; skip = 1 + (uint64_t)p[0]; break;
+            case 0xc5: case 0xda: if (left < 2) return NULL; skip = 2 + (uint64_t)mpdec_be16(p); break;
+            case 0xc6: case 0xdb: if (left < 4) return NULL; skip = 4 + (uint64_t)mpdec_be32(p); break;
+            case 0xc7: if (left < 1) return NULL; skip = 2 + (uint64_t)p[0]; break;
+            case 0xc8: if (left < 2) return NULL; skip = 3 + (uint64_t)mpdec_be16(p); break;
+            case 0xc9: if (left < 4) return NULL; skip = 5 + (uint64_t)mpdec_be32(p); break;
             /* Counts: the count field, then the values it opens. */
-            case 0xdc: if (left < 2) return 0; skip = 2; add = mpdec_be16(p); break;
-            case 0xdd: if (left < 4) return 0; skip = 4; add = mpdec_be32(p); break;
-            case 0xde: if (left < 2) return 0; skip = 2; add = 2u * (uint64_t)mpdec_be16(p); break;
-            case 0xdf: if (left < 4) return 0; skip = 4; add = 2u * (uint64_t)mpdec_be32(p); break;
+            case 0xdc: if (left < 2) return NULL; skip = 2; add = mpdec_be16(p); break;
+            case 0xdd: if (left < 4) return NULL; skip = 4; add = mpdec_be32(p); break;
+            case 0xde: if (left < 2) return NULL; skip = 2; add = 2u * (uint64_t)mpdec_be16(p); break;
+            case 0xdf: if (left < 4) return NULL; skip = 4; add = 2u * (uint64_t)mpdec_be32(p); break;
             }
         }
-        if (skip > left) return 0;
+        if (skip > left) return NULL;
         p += skip;
         left -= (size_t)skip;
-        if (pending > left || add > left - pending) return 0;
+        if (pending > left || add > left - pending) return NULL;
         pending += add;
         if (top == 0) top = (b >= 0x80 && b <= 0x9f) || (b >= 0xdc && b <= 0xdf) ? 2 : 1;
     }
-    return p == end ? top : 0;
+    *shape = top;
+    return p;
 }
 
 /*
@@ -956,8 +919,9 @@ static int mpsniff_skip(const uint8_t *p, size_t len)
  */
 static int mpsniff_sniff(const uint8_t *data, size_t len)
 {
-    int shape = mpsniff_skip(data, len);
-    if (shape == 0) return 0;
+    int shape;
+    const uint8_t *next = mpscan_value(data, data + len, &shape);
+    if (!next || next != data + len) return 0;
     uint8_t first = data[0];
     if (first == '{' || first == '[' || first == '"' || first == '-' || first == ' ' ||
         first == '\t' || first == '\n' || first == '\r' || (first >= '0' && first <= '9'))
@@ -1015,38 +979,9 @@ static bool mploc_header(const uint8_t *p, const uint8_t *end, size_t *head, uin
 /* Past one whole value (the input has been decoded, so it is well-formed). */
 static const uint8_t *mploc_skip(const uint8_t *p, const uint8_t *end)
 {
-    uint64_t pending = 1;
-    while (pending && p < end) {
-        uint8_t b = *p;
-        pending--;
-        size_t head;
-        uint64_t items;
-        if (mploc_header(p, end, &head, &items)) {
-            p += head;
-            pending += items;
-            continue;
-        }
-        size_t left = (size_t)(end - p) - 1, skip = 0;
-        const uint8_t *q = p + 1;
-        if (b <= 0x7f || b >= 0xe0 || b == 0xc0 || b == 0xc2 || b == 0xc3) skip = 0;
-        else if (b >= 0xa0 && b <= 0xbf) skip = b & 0x1fu;
-        else switch (b) {
-            case 0xcc: case 0xd0: skip = 1; break;
-            case 0xcd: case 0xd1: skip = 2; break;
-            case 0xca: case 0xce: case 0xd2: skip = 4; break;
-            case 0xcb: case 0xcf: case 0xd3: skip = 8; break;
-            case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8: skip = 1 + ((size_t)1 << (b - 0xd4)); break;
-            case 0xc4: case 0xd9: skip = left >= 1 ? 1 + (size_t)q[0] : left; break;
-            case 0xc5: case 0xda: skip = left >= 2 ? 2 + (size_t)mpdec_be16(q) : left; break;
-            case 0xc6: case 0xdb: skip = left >= 4 ? 4 + (size_t)mpdec_be32(q) : left; break;
-            case 0xc7: skip = left >= 1 ? 2 + (size_t)q[0] : left; break;
-            case 0xc8: skip = left >= 2 ? 3 + (size_t)mpdec_be16(q) : left; break;
-            case 0xc9: skip = left >= 4 ? 5 + (size_t)mpdec_be32(q) : left; break;
-            default: skip = left; break;
-            }
-        p = q + (skip < left ? skip : left);
-    }
-    return p;
+    int shape;
+    const uint8_t *next = mpscan_value(p, end, &shape);
+    return next ? next : end;
 }
 
 /* The byte offset of the value (or key) a typed error names, following its path's indexes. */

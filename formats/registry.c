@@ -19,7 +19,7 @@ static const wk_format *const registry_formats[] = {
 
 const wk_format *const *wk_formats(void) { return registry_formats; }
 
-static bool registry_in_list(const char *const *list, const char *s, size_t len)
+bool wk__format_list_has(const char *const *list, const char *s, size_t len)
 {
     if (!list) return false;
     for (; *list; list++)
@@ -30,7 +30,7 @@ static bool registry_in_list(const char *const *list, const char *s, size_t len)
 static const wk_format *registry_by_extension(const char *ext, size_t len)
 {
     for (const wk_format *const *f = registry_formats; *f; f++)
-        if (registry_in_list((*f)->extensions, ext, len)) return *f;
+        if (wk__format_list_has((*f)->extensions, ext, len)) return *f;
     return NULL;
 }
 
@@ -55,7 +55,7 @@ const wk_format *wk_format_find(const char *name)
     size_t len = strlen(name);
     for (const wk_format *const *f = registry_formats; *f; f++) {
         if (strcasecmp((*f)->name, name) == 0) return *f;
-        if (registry_in_list((*f)->aliases, name, len)) return *f;
+        if (wk__format_list_has((*f)->aliases, name, len)) return *f;
     }
     return registry_by_extension(name, len);
 }

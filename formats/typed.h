@@ -129,6 +129,31 @@ const char *wk__typed_type_name(wk_field_type type);
  */
 size_t wk__format_float32(float f, char *out);
 
+/*
+ * The integer written as the decimal digits digits[0..n), negated when
+ * `negative`: WK_INT, or WK_UINT above INT64_MAX, as wk_value_uint makes it.
+ * false when it fits neither (the caller reads the text as a double). The
+ * JSON and XML decoders and wk__number_text_value share it; inline, since
+ * decoding calls it for every integer.
+ */
+static inline bool wk__integer_digits_value(bool negative, const char *digits, size_t n,
+                                            wk_value *out)
+{
+    uint64_t mag = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t digit = (uint64_t)(digits[i] - '0');
+        if (mag > (UINT64_MAX - digit) / 10) return false;
+        mag = mag * 10 + digit;
+    }
+    if (!negative) {
+        *out = wk_value_uint(mag);
+        return true;
+    }
+    if (mag > (uint64_t)INT64_MAX + 1) return false;
+    *out = wk_value_int(mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag);
+    return true;
+}
+
 /* The kinds of number text: not a number, an integer, a number with a fraction or exponent. */
 typedef enum wk__numtext { WK__NUMTEXT_BAD, WK__NUMTEXT_INT, WK__NUMTEXT_FLOAT } wk__numtext;
 
@@ -176,6 +201,12 @@ bool wk__timestamp_parse(const char *s, size_t len, int64_t *seconds, int32_t *n
 /* Writes "1972-01-01T10:00:20.021Z" (0, 3, 6 or 9 digits of fraction); out needs 40 bytes. */
 bool wk__timestamp_format(int64_t seconds, int64_t nanos, char *out, size_t *len,
                           const char **why);
+/*
+ * Writes the whole seconds of a timestamp as "1972-01-01T10:00:20" (UTC, no
+ * fraction, no zone); the caller has checked that they lie in 0001..9999.
+ * out needs 20 bytes (NUL-terminated); returns 19.
+ */
+size_t wk__timestamp_format_seconds(int64_t seconds, char *out);
 /* "1.000340012s" <-> seconds and nanos (of the same sign). */
 bool wk__duration_parse(const char *s, size_t len, int64_t *seconds, int32_t *nanos,
                         const char **why);

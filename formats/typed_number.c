@@ -167,21 +167,7 @@ bool wk__number_text_value(const char *s, size_t len, wk_value *out)
     if (kind == WK__NUMTEXT_BAD) return false;
     if (kind == WK__NUMTEXT_INT) {
         bool neg = s[0] == '-';
-        uint64_t mag = 0;
-        bool overflow = false;
-        for (size_t i = neg; i < len; i++) {
-            uint64_t digit = (uint64_t)(s[i] - '0');
-            if (mag > (UINT64_MAX - digit) / 10) { overflow = true; break; }
-            mag = mag * 10 + digit;
-        }
-        if (!overflow && !neg) {
-            *out = wk_value_uint(mag);
-            return true;
-        }
-        if (!overflow && mag <= (uint64_t)INT64_MAX + 1) {
-            *out = wk_value_int(mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag);
-            return true;
-        }
+        if (wk__integer_digits_value(neg, s + neg, len - neg, out)) return true;
     }
     double d;
     if (!wk__parse_double(s, len, &d)) return false;

@@ -155,6 +155,17 @@ static size_t wkt_write_fraction(int64_t nanos, char *out)
     return (size_t)sprintf(out, ".%09d", (int)nanos);
 }
 
+size_t wk__timestamp_format_seconds(int64_t seconds, char *out)
+{
+    int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
+    int64_t rem = seconds - days * 86400;
+    int64_t y;
+    unsigned mo, d;
+    wkt_civil_from_days(days, &y, &mo, &d);
+    return (size_t)sprintf(out, "%04d-%02u-%02uT%02d:%02d:%02d", (int)y, mo, d, (int)(rem / 3600),
+                           (int)(rem / 60 % 60), (int)(rem % 60));
+}
+
 bool wk__timestamp_format(int64_t seconds, int64_t nanos, char *out, size_t *len, const char **why)
 {
     if (nanos < 0 || nanos > 999999999) {
@@ -165,13 +176,7 @@ bool wk__timestamp_format(int64_t seconds, int64_t nanos, char *out, size_t *len
         *why = "Timestamp is outside 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z";
         return false;
     }
-    int64_t days = seconds >= 0 ? seconds / 86400 : -((-seconds + 86399) / 86400);
-    int64_t rem = seconds - days * 86400;
-    int64_t y;
-    unsigned mo, d;
-    wkt_civil_from_days(days, &y, &mo, &d);
-    size_t n = (size_t)sprintf(out, "%04d-%02u-%02uT%02d:%02d:%02d", (int)y, mo, d,
-                               (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+    size_t n = wk__timestamp_format_seconds(seconds, out);
     n += wkt_write_fraction(nanos, out + n);
     out[n++] = 'Z';
     out[n] = '\0';

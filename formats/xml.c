@@ -510,9 +510,9 @@ static bool xmldec_text_reserve(xmldec *d, size_t extra)
 /* ---- scalar text -> value ---- */
 
 /* Copies s[0..n) into the arena with a NUL after it. */
-static const char *xmldec_copy(xmldec *d, const char *s, size_t n)
+static char *xml_copy(wk_arena *a, const char *s, size_t n)
 {
-    char *p = wk__arena_alloc(d->arena, n + 1);
+    char *p = wk__arena_alloc(a, n + 1);
     if (!p) return NULL;
     if (n) memcpy(p, s, n);   /* s is NULL for the text of an element that had none */
     p[n] = '\0';
@@ -528,7 +528,8 @@ static void xmldec_squeeze(char *s, size_t *n)
     *n = o;
 }
 
-static void xmldec_trim(const char **s, size_t *n)
+/* Drops XML white space from both ends of s[0..*n). */
+static void xml_trim(const char **s, size_t *n)
 {
     while (*n && xml_is_space((uint8_t)(*s)[0])) {
         (*s)++;
@@ -643,7 +644,7 @@ static wk_code xmldec_base64(xmldec *d, char *s, size_t n, uint8_t kind, int8_t 
  */
 static wk_code xmldec_number(const char *s, size_t n, wk_value *out, char *why, size_t whycap)
 {
-    xmldec_trim(&s, &n);
+    xml_trim(&s, &n);
     if (n == 3 && memcmp(s, "NaN", 3) == 0) {
         uint64_t bits = XMLW_CANONICAL_NAN;
         double d;
@@ -769,7 +770,7 @@ static wk_code xmldec_scalar_value(xmldec *d, const xmldec_scalar *sc, char *s, 
         if (sc->form == XMLDEC_BASE64) return xmldec_base64(d, s, n, WK_STRING, 0, out, why, whycap);
         if (sc->form == XMLDEC_ESCAPED) return xmldec_unescape(d, s, n, out, why, whycap);
         {
-            const char *p = xmldec_copy(d, s, n);
+            const char *p = xml_copy(d->arena, s, n);
             if (!p) return WK_ERR_NOMEM;
             *out = (wk_value){.kind = WK_STRING, .len = (uint32_t)n, .as.str = p};
         }
@@ -778,7 +779,7 @@ static wk_code xmldec_scalar_value(xmldec *d, const xmldec_scalar *sc, char *s, 
         if (sc->has_bits) {
             const char *t = s;
             size_t tn = n;
-            xmldec_trim(&t, &tn);
+            xml_trim(&t, &tn);
             double x;
             memcpy(&x, &sc->bits, sizeof x);
             if (tn != 3 || memcmp(t, "NaN", 3) != 0 || x == x) {
@@ -792,7 +793,7 @@ static wk_code xmldec_scalar_value(xmldec *d, const xmldec_scalar *sc, char *s, 
     case XMLDEC_BOOLEAN: {
         const char *t = s;
         size_t tn = n;
-        xmldec_trim(&t, &tn);
+        xml_trim(&t, &tn);
         if ((tn == 4 && memcmp(t, "true", 4) == 0) || (tn == 1 && t[0] == '1')) {
             *out = wk_value_bool(true);
         } else if ((tn == 5 && memcmp(t, "false", 5) == 0) || (tn == 1 && t[0] == '0')) {
@@ -807,7 +808,7 @@ static wk_code xmldec_scalar_value(xmldec *d, const xmldec_scalar *sc, char *s, 
     case XMLDEC_NULL: {
         const char *t = s;
         size_t tn = n;
-        xmldec_trim(&t, &tn);
+        xml_trim(&t, &tn);
         if (tn) {
             snprintf(why, whycap, "a null key must be empty");
             return WK_ERR_TYPE;
@@ -840,7 +841,7 @@ static int xmldec_attr_bool(const xmldec_attr *a)
 {
     const char *s = a->v;
     size_t n = a->n;
-    xmldec_trim(&s, &n);
+    xml_trim(&s, &n);
     if ((n == 4 && memcmp(s, "true", 4) == 0) || (n == 1 && s[0] == '1')) return 1;
     if ((n == 5 && memcmp(s, "false", 5) == 0) || (n == 1 && s[0] == '0')) return 0;
     return -1;
@@ -851,7 +852,7 @@ static bool xmldec_attr_ext(const xmldec_attr *a, int8_t *out)
 {
     const char *s = a->v;
     size_t n = a->n;
-    xmldec_trim(&s, &n);
+    xml_trim(&s, &n);
     size_t i = n && (s[0] == '-' || s[0] == '+');
     if (i == n || n - i > 3) return false;
     int v = 0;
@@ -870,7 +871,7 @@ static bool xmldec_attr_bits(const xmldec_attr *a, uint64_t *out)
 {
     const char *s = a->v;
     size_t n = a->n;
-    xmldec_trim(&s, &n);
+    xml_trim(&s, &n);
     if (n != 16) return false;
     uint64_t v = 0;
     for (size_t k = 0; k < n; k++) {
@@ -989,7 +990,7 @@ static bool xmldec_key(xmldec *d, const xmldec_attrs *a, bool only_key, size_t t
                               !a->key_encoding.v && !a->key_bits.v);
     if (WK__LIKELY(plain && !memchr(a->key.v, '&', a->key.n))) {
         /* The common case: a plain string key, copied once. */
-        const char *p = xmldec_copy(d, a->key.v, a->key.n);
+        const char *p = xml_copy(d->arena, a->key.v, a->key.n);
         if (!p || !(v = xmldec_push(d))) {
             xmldec_nomem(d, tag);
             return false;
@@ -1379,7 +1380,7 @@ static void xmldec_end(void *ctx, const xmlChar *localname, const xmlChar *prefi
     wk_code rc;
     char why[160];
     if (WK__LIKELY(f.elem == XMLDEC_STRING && !f.scalar.binary && f.scalar.form == XMLDEC_PLAIN)) {
-        const char *p = xmldec_copy(d, d->text, d->ntext);
+        const char *p = xml_copy(d->arena, d->text, d->ntext);
         rc = p ? WK_OK : WK_ERR_NOMEM;
         value = (wk_value){.kind = WK_STRING, .len = (uint32_t)d->ntext, .as.str = p};
     } else {
@@ -2229,16 +2230,6 @@ typedef struct txdec {
     uint32_t max_text;
 } txdec;
 
-static char *txdec_copy(wk_arena *a, const char *s, size_t n)
-{
-    char *c = wk__arena_alloc(a, n + 1);
-    if (c) {
-        if (n) memcpy(c, s, n);
-        c[n] = 0;
-    }
-    return c;
-}
-
 static void txdec_nomem(txdec *d) { xmlparse_fail(&d->p, WK_ERR_NOMEM, 0, "out of memory"); }
 
 static void txdec_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -2257,8 +2248,8 @@ static void txdec_start(void *ctx, const xmlChar *localname, const xmlChar *pref
     if (!n) { txdec_nomem(d); return; }
     memset(n, 0, sizeof *n);
     n->offset = at;
-    n->name = txdec_copy(d->scratch, (const char *)localname, strlen((const char *)localname));
-    n->uri = uri ? txdec_copy(d->scratch, (const char *)uri, strlen((const char *)uri)) : NULL;
+    n->name = xml_copy(d->scratch, (const char *)localname, strlen((const char *)localname));
+    n->uri = uri ? xml_copy(d->scratch, (const char *)uri, strlen((const char *)uri)) : NULL;
     if (!n->name || (uri && !n->uri)) { txdec_nomem(d); return; }
     if (nb_attributes > 0) {
         n->attrs = wk__arena_alloc(d->scratch, (size_t)nb_attributes * sizeof *n->attrs);
@@ -2286,8 +2277,8 @@ static void txdec_start(void *ctx, const xmlChar *localname, const xmlChar *pref
         }
         if (auri) continue;   /* namespaced attributes are someone else's */
         txattr *ta = &n->attrs[n->nattrs];
-        ta->name = txdec_copy(d->scratch, name, strlen(name));
-        ta->value = txdec_copy(d->scratch, (const char *)at5[3], vlen);
+        ta->name = xml_copy(d->scratch, name, strlen(name));
+        ta->value = xml_copy(d->scratch, (const char *)at5[3], vlen);
         ta->len = vlen;
         if (!ta->name || !ta->value) { txdec_nomem(d); return; }
         n->nattrs++;
@@ -2400,12 +2391,6 @@ static WK__PRINTF(4, 5) wk_code txshape_fail(txshape *s, wk_code code, size_t of
     return wk__fail(s->st, code, offset, "%s", msg);
 }
 
-static void txshape_trim(const char **s, size_t *n)
-{
-    while (*n && xml_is_space((uint8_t)(*s)[0])) { (*s)++; (*n)--; }
-    while (*n && xml_is_space((uint8_t)(*s)[*n - 1])) (*n)--;
-}
-
 static wk_code txshape_message(txshape *s, const txnode *el, const wk_message_def *m, uint32_t depth,
                                wk_value *out, txpos *pos);
 
@@ -2424,7 +2409,7 @@ static wk_code txshape_text(txshape *s, const txentry *e, const char **text, siz
     }
     const char *t = e->text ? e->text : "";
     size_t n = e->len;
-    txshape_trim(&t, &n);
+    xml_trim(&t, &n);
     char *buf = wk__arena_alloc(s->scratch, n / 4 * 3 + 4);
     size_t out_len = 0;
     if (!buf) return txshape_fail(s, WK_ERR_NOMEM, e->offset, "out of memory");
@@ -2448,7 +2433,7 @@ static wk_code txshape_scalar(txshape *s, const wk_field_def *f, const txentry *
         rc = wk_value_string(s->a, t, n, out);
         return rc == WK_OK ? rc : txshape_fail(s, rc, e->offset, "out of memory");
     }
-    txshape_trim(&t, &n);
+    xml_trim(&t, &n);
     if (f->type == WK_TYPE_BOOL) {
         if (txshape_is(t, n, "true") || txshape_is(t, n, "1")) { *out = wk_value_bool(true); return WK_OK; }
         if (txshape_is(t, n, "false") || txshape_is(t, n, "0")) { *out = wk_value_bool(false); return WK_OK; }
@@ -2526,7 +2511,7 @@ static wk_code txshape_value(txshape *s, const wk_field_def *f, const txentry *e
         size_t n = 0;
         wk_code rc = txshape_text(s, e, &t, &n);
         if (rc != WK_OK) return rc;
-        txshape_trim(&t, &n);
+        xml_trim(&t, &n);
         rc = wk_value_string(s->a, t, n, out);
         return rc == WK_OK ? rc : txshape_fail(s, rc, e->offset, "out of memory");
     }
@@ -2581,7 +2566,7 @@ static wk_code txshape_map_entry(txshape *s, const wk_field_def *f, const txentr
     size_t n = 0;
     wk_code rc = txshape_text(s, &k, &t, &n);
     if (rc != WK_OK) return rc;
-    if (kf->type != WK_TYPE_STRING) txshape_trim(&t, &n);
+    if (kf->type != WK_TYPE_STRING) xml_trim(&t, &n);
     rc = wk_value_string(s->a, t, n, &mem->key);
     if (rc != WK_OK) return txshape_fail(s, rc, k.offset, "out of memory");
     if (!txshape_entry_part(e->node, "value", &v)) {
