@@ -78,6 +78,11 @@ bool wk__diff_same_shape(const wk_message_def *a, const wk_message_def *b);
 /* The rules as the Markdown text that docs/compatibility.md holds between its markers. */
 wk_code wk__diff_rules_markdown(wk_buf *out);
 
+/* ---- diff_write.c ---- */
+
+/* Appends the printf-formatted text to out, whatever its length. */
+wk_code wk__diff_put(wk_buf *out, const char *fmt, ...) WK__PRINTF(2, 3);
+
 /* ---- diff_index.c: hash key -> items, for the lookups of the diff ---- */
 
 #define WK__DIFF_HASH_SEED UINT64_C(14695981039346656037)

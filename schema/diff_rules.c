@@ -807,20 +807,6 @@ bool wk__diff_same_shape(const wk_message_def *a, const wk_message_def *b)
 /* The Markdown form                                                   */
 /* ------------------------------------------------------------------ */
 
-static wk_code rules_put(wk_buf *out, const char *fmt, ...) WK__PRINTF(2, 3);
-
-static wk_code rules_put(wk_buf *out, const char *fmt, ...)
-{
-    char line[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    if (n < 0) return WK_ERR_INVALID;
-    if ((size_t)n >= sizeof line) n = (int)sizeof line - 1;
-    return wk_buf_append(out, line, (size_t)n);
-}
-
 static const char *rules_cell_word(wk__diff_rule_kind rule)
 {
     switch (rule) {
@@ -841,27 +827,27 @@ static wk_code rules_matrix(wk_buf *out, wk_compat_format format)
     static const wk_enum_value_def values[] = {{"ZERO", 0, NULL, 0, {NULL, 0, 0}}};
     static const wk_enum_def open_enum = {"E", "E", NULL, NULL, values, 1, false, false, {0}, NULL, 0, {NULL, 0, 0}};
     size_t n = sizeof rules_matrix_types / sizeof rules_matrix_types[0];
-    wk_code rc = rules_put(out, "\n%s (rows: the writer's type, columns: the reader's):\n\n| |",
+    wk_code rc = wk__diff_put(out, "\n%s (rows: the writer's type, columns: the reader's):\n\n| |",
                            wk_compat_format_name(format));
-    for (size_t j = 0; j < n && rc == WK_OK; j++) rc = rules_put(out, " %s |", wk_field_type_name(rules_matrix_types[j]));
-    if (rc == WK_OK) rc = rules_put(out, "\n|---|");
-    for (size_t j = 0; j < n && rc == WK_OK; j++) rc = rules_put(out, "---|");
-    if (rc == WK_OK) rc = rules_put(out, "\n");
+    for (size_t j = 0; j < n && rc == WK_OK; j++) rc = wk__diff_put(out, " %s |", wk_field_type_name(rules_matrix_types[j]));
+    if (rc == WK_OK) rc = wk__diff_put(out, "\n|---|");
+    for (size_t j = 0; j < n && rc == WK_OK; j++) rc = wk__diff_put(out, "---|");
+    if (rc == WK_OK) rc = wk__diff_put(out, "\n");
     for (size_t i = 0; i < n && rc == WK_OK; i++) {
         wk_field_def w = {0};
         w.type = rules_matrix_types[i];
         w.name = w.json_name = "f";
         if (w.type == WK_TYPE_ENUM) w.enum_def = &open_enum;
-        rc = rules_put(out, "| %s |", wk_field_type_name(w.type));
+        rc = wk__diff_put(out, "| %s |", wk_field_type_name(w.type));
         for (size_t j = 0; j < n && rc == WK_OK; j++) {
             wk_field_def r = w;
             r.type = rules_matrix_types[j];
             r.enum_def = r.type == WK_TYPE_ENUM ? &open_enum : NULL;
             char reason[256];
             const char *cell = i == j ? "=" : wk__diff_types_ok(format, &w, &r, reason, sizeof reason) ? "ok" : "-";
-            rc = rules_put(out, " %s |", cell);
+            rc = wk__diff_put(out, " %s |", cell);
         }
-        if (rc == WK_OK) rc = rules_put(out, "\n");
+        if (rc == WK_OK) rc = wk__diff_put(out, "\n");
     }
     return rc;
 }
@@ -873,18 +859,18 @@ wk_code wk__diff_rules_markdown(wk_buf *out)
     for (int k = 0; k < WK_CHANGE_KIND_COUNT && rc == WK_OK; k++) {
         const wk__diff_rule *r = wk__diff_rule_of((wk_change_kind)k);
         if (!r) return WK_ERR_INVALID;
-        rc = rules_put(out, "### %s\n\n%s Level: %s (%s).\n\n| format | %s | %s |\n|---|---|---|\n",
+        rc = wk__diff_put(out, "### %s\n\n%s Level: %s (%s).\n\n| format | %s | %s |\n|---|---|---|\n",
                        wk_change_kind_name(r->kind), r->summary, wk_bump_name(r->level), r->level_reason,
                        dirs[0], dirs[1]);
         for (int f = 0; f < WK_COMPAT_FORMAT_COUNT && rc == WK_OK; f++) {
             const wk__diff_cell *c = r->cells[f];
-            rc = rules_put(out, "| %s | %s: %s | %s: %s |\n", wk_compat_format_name((wk_compat_format)f),
+            rc = wk__diff_put(out, "| %s | %s: %s | %s: %s |\n", wk_compat_format_name((wk_compat_format)f),
                            rules_cell_word(c[0].rule), c[0].reason, rules_cell_word(c[1].rule), c[1].reason);
         }
-        if (rc == WK_OK) rc = rules_put(out, "\n");
+        if (rc == WK_OK) rc = wk__diff_put(out, "\n");
     }
     if (rc == WK_OK)
-        rc = rules_put(out, "### Type rules\n\n"
+        rc = wk__diff_put(out, "### Type rules\n\n"
                             "Which scalar type changes keep every value, per format: `ok` where the reader's "
                             "type reads every value the writer's type writes as the same value, `-` where it "
                             "does not. Enums here are open (proto3); a closed enum reader refuses numbers it "

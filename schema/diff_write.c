@@ -8,9 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
-static wk_code write_put(wk_buf *out, const char *fmt, ...) WK__PRINTF(2, 3);
-
-static wk_code write_put(wk_buf *out, const char *fmt, ...)
+wk_code wk__diff_put(wk_buf *out, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -37,8 +35,8 @@ static const char *write_mode(wk_compat_mode mode)
 
 static wk_code write_pos(wk_buf *out, const wk_source_pos *p)
 {
-    if (!p->file || p->line == 0) return write_put(out, "(none)");
-    return write_put(out, "%s:%u", p->file, p->line);
+    if (!p->file || p->line == 0) return wk__diff_put(out, "(none)");
+    return wk__diff_put(out, "%s:%u", p->file, p->line);
 }
 
 static const char *const write_dirs[] = {"backward", "forward"};
@@ -51,41 +49,41 @@ wk_code wk_diff_write_text(const wk_diff *d, uint32_t formats, wk_compat_mode mo
     size_t n = wk_diff_change_count(d);
     for (size_t i = 0; i < n && rc == WK_OK; i++) {
         const wk_change *c = wk_diff_change(d, i);
-        rc = write_put(out, "%s%s %s: %s\n  ", i ? "\n" : "", wk_change_kind_name(c->kind), c->path, c->detail);
+        rc = wk__diff_put(out, "%s%s %s: %s\n  ", i ? "\n" : "", wk_change_kind_name(c->kind), c->path, c->detail);
         if (rc == WK_OK) rc = write_pos(out, &c->old_pos);
-        if (rc == WK_OK) rc = write_put(out, " -> ");
+        if (rc == WK_OK) rc = wk__diff_put(out, " -> ");
         if (rc == WK_OK) rc = write_pos(out, &c->new_pos);
-        if (rc == WK_OK) rc = write_put(out, "\n");
+        if (rc == WK_OK) rc = wk__diff_put(out, "\n");
         for (int dir = 0; dir < 2 && rc == WK_OK; dir++) {
-            rc = write_put(out, "  %s:", write_dirs[dir]);
+            rc = wk__diff_put(out, "  %s:", write_dirs[dir]);
             const char *sep = " ";
             for (int f = 0; f < WK_COMPAT_FORMAT_COUNT && rc == WK_OK; f++) {
                 if (!(formats & WK_COMPAT_MASK(f))) continue;
-                rc = write_put(out, "%s%s %s", sep, wk_compat_format_name((wk_compat_format)f),
+                rc = wk__diff_put(out, "%s%s %s", sep, wk_compat_format_name((wk_compat_format)f),
                                c->effects[f][dir].breaks ? "breaks" : "ok");
                 sep = ", ";
             }
-            if (rc == WK_OK) rc = write_put(out, "\n");
+            if (rc == WK_OK) rc = wk__diff_put(out, "\n");
         }
-        if (rc == WK_OK) rc = write_put(out, "  bump: %s\n", wk_bump_name(wk_change_bump(c, formats, mode)));
+        if (rc == WK_OK) rc = wk__diff_put(out, "  bump: %s\n", wk_bump_name(wk_change_bump(c, formats, mode)));
         for (int f = 0; (flags & WK_DIFF_EXPLAIN) && f < WK_COMPAT_FORMAT_COUNT && rc == WK_OK; f++) {
             if (!(formats & WK_COMPAT_MASK(f))) continue;
             for (int dir = 0; dir < 2 && rc == WK_OK; dir++)
                 if (c->effects[f][dir].breaks)
-                    rc = write_put(out, "  why: %s %s: %s\n", wk_compat_format_name((wk_compat_format)f),
+                    rc = wk__diff_put(out, "  why: %s %s: %s\n", wk_compat_format_name((wk_compat_format)f),
                                    write_dirs[dir], c->effects[f][dir].reason);
         }
     }
-    if (rc == WK_OK && n == 0) rc = write_put(out, "no changes\n");
-    if (rc == WK_OK) rc = write_put(out, "%srequired bump: %s (formats: ", n ? "\n" : "",
+    if (rc == WK_OK && n == 0) rc = wk__diff_put(out, "no changes\n");
+    if (rc == WK_OK) rc = wk__diff_put(out, "%srequired bump: %s (formats: ", n ? "\n" : "",
                                     wk_bump_name(wk_diff_bump(d, formats, mode)));
     const char *sep = "";
     for (int f = 0; f < WK_COMPAT_FORMAT_COUNT && rc == WK_OK; f++) {
         if (!(formats & WK_COMPAT_MASK(f))) continue;
-        rc = write_put(out, "%s%s", sep, wk_compat_format_name((wk_compat_format)f));
+        rc = wk__diff_put(out, "%s%s", sep, wk_compat_format_name((wk_compat_format)f));
         sep = ", ";
     }
-    if (rc == WK_OK) rc = write_put(out, "; mode: %s)\n", write_mode(mode));
+    if (rc == WK_OK) rc = wk__diff_put(out, "; mode: %s)\n", write_mode(mode));
     return rc;
 }
 
@@ -94,9 +92,9 @@ static wk_code write_json_string(wk_buf *out, const char *s)
 {
     wk_code rc = wk_buf_append(out, "\"", 1);
     for (const unsigned char *p = (const unsigned char *)s; rc == WK_OK && *p; p++) {
-        if (*p == '"' || *p == '\\') rc = write_put(out, "\\%c", *p);
-        else if (*p == '\n') rc = write_put(out, "\\n");
-        else if (*p < 0x20 || *p == 0x7F) rc = write_put(out, "\\u%04x", *p);
+        if (*p == '"' || *p == '\\') rc = wk__diff_put(out, "\\%c", *p);
+        else if (*p == '\n') rc = wk__diff_put(out, "\\n");
+        else if (*p < 0x20 || *p == 0x7F) rc = wk__diff_put(out, "\\u%04x", *p);
         else rc = wk_buf_append(out, p, 1);
     }
     if (rc == WK_OK) rc = wk_buf_append(out, "\"", 1);
@@ -105,23 +103,23 @@ static wk_code write_json_string(wk_buf *out, const char *s)
 
 static wk_code write_json_pos(wk_buf *out, const wk_source_pos *p)
 {
-    if (!p->file || p->line == 0) return write_put(out, "null");
-    wk_code rc = write_put(out, "{\"file\": ");
+    if (!p->file || p->line == 0) return wk__diff_put(out, "null");
+    wk_code rc = wk__diff_put(out, "{\"file\": ");
     if (rc == WK_OK) rc = write_json_string(out, p->file);
-    if (rc == WK_OK) rc = write_put(out, ", \"line\": %u}", p->line);
+    if (rc == WK_OK) rc = wk__diff_put(out, ", \"line\": %u}", p->line);
     return rc;
 }
 
 static wk_code write_json_formats(wk_buf *out, uint32_t formats)
 {
-    wk_code rc = write_put(out, "[");
+    wk_code rc = wk__diff_put(out, "[");
     const char *sep = "";
     for (int f = 0; f < WK_COMPAT_FORMAT_COUNT && rc == WK_OK; f++) {
         if (!(formats & WK_COMPAT_MASK(f))) continue;
-        rc = write_put(out, "%s\"%s\"", sep, wk_compat_format_name((wk_compat_format)f));
+        rc = wk__diff_put(out, "%s\"%s\"", sep, wk_compat_format_name((wk_compat_format)f));
         sep = ", ";
     }
-    if (rc == WK_OK) rc = write_put(out, "]");
+    if (rc == WK_OK) rc = wk__diff_put(out, "]");
     return rc;
 }
 
@@ -129,39 +127,39 @@ wk_code wk_diff_write_json(const wk_diff *d, uint32_t formats, wk_compat_mode mo
 {
     if (!d || !out) return WK_ERR_INVALID;
     if (formats == 0) formats = WK_COMPAT_DEFAULT_FORMATS;
-    wk_code rc = write_put(out, "{\n  \"formats\": ");
+    wk_code rc = wk__diff_put(out, "{\n  \"formats\": ");
     if (rc == WK_OK) rc = write_json_formats(out, formats);
-    if (rc == WK_OK) rc = write_put(out, ",\n  \"mode\": \"%s\",\n  \"changes\": [", write_mode(mode));
+    if (rc == WK_OK) rc = wk__diff_put(out, ",\n  \"mode\": \"%s\",\n  \"changes\": [", write_mode(mode));
     size_t n = wk_diff_change_count(d);
     for (size_t i = 0; i < n && rc == WK_OK; i++) {
         const wk_change *c = wk_diff_change(d, i);
-        rc = write_put(out, "%s\n    {\"kind\": \"%s\", \"path\": ", i ? "," : "", wk_change_kind_name(c->kind));
+        rc = wk__diff_put(out, "%s\n    {\"kind\": \"%s\", \"path\": ", i ? "," : "", wk_change_kind_name(c->kind));
         if (rc == WK_OK) rc = write_json_string(out, c->path);
-        if (rc == WK_OK) rc = write_put(out, ", \"detail\": ");
+        if (rc == WK_OK) rc = wk__diff_put(out, ", \"detail\": ");
         if (rc == WK_OK) rc = write_json_string(out, c->detail);
-        if (rc == WK_OK) rc = write_put(out, ",\n     \"old\": ");
+        if (rc == WK_OK) rc = wk__diff_put(out, ",\n     \"old\": ");
         if (rc == WK_OK) rc = write_json_pos(out, &c->old_pos);
-        if (rc == WK_OK) rc = write_put(out, ", \"new\": ");
+        if (rc == WK_OK) rc = wk__diff_put(out, ", \"new\": ");
         if (rc == WK_OK) rc = write_json_pos(out, &c->new_pos);
         if (rc == WK_OK)
-            rc = write_put(out, ",\n     \"bump\": \"%s\",\n     \"effects\": {",
+            rc = wk__diff_put(out, ",\n     \"bump\": \"%s\",\n     \"effects\": {",
                            wk_bump_name(wk_change_bump(c, formats, mode)));
         const char *sep = "";
         for (int f = 0; f < WK_COMPAT_FORMAT_COUNT && rc == WK_OK; f++) {
             if (!(formats & WK_COMPAT_MASK(f))) continue;
-            rc = write_put(out, "%s\n       \"%s\": {", sep, wk_compat_format_name((wk_compat_format)f));
+            rc = wk__diff_put(out, "%s\n       \"%s\": {", sep, wk_compat_format_name((wk_compat_format)f));
             for (int dir = 0; dir < 2 && rc == WK_OK; dir++) {
-                rc = write_put(out, "%s\"%s\": {\"breaks\": %s, \"reason\": ", dir ? ", " : "", write_dirs[dir],
+                rc = wk__diff_put(out, "%s\"%s\": {\"breaks\": %s, \"reason\": ", dir ? ", " : "", write_dirs[dir],
                                c->effects[f][dir].breaks ? "true" : "false");
                 if (rc == WK_OK) rc = write_json_string(out, c->effects[f][dir].reason);
-                if (rc == WK_OK) rc = write_put(out, "}");
+                if (rc == WK_OK) rc = wk__diff_put(out, "}");
             }
-            if (rc == WK_OK) rc = write_put(out, "}");
+            if (rc == WK_OK) rc = wk__diff_put(out, "}");
             sep = ",";
         }
-        if (rc == WK_OK) rc = write_put(out, "}}");
+        if (rc == WK_OK) rc = wk__diff_put(out, "}}");
     }
     if (rc == WK_OK)
-        rc = write_put(out, "%s],\n  \"bump\": \"%s\"\n}\n", n ? "\n  " : "", wk_bump_name(wk_diff_bump(d, formats, mode)));
+        rc = wk__diff_put(out, "%s],\n  \"bump\": \"%s\"\n}\n", n ? "\n  " : "", wk_bump_name(wk_diff_bump(d, formats, mode)));
     return rc;
 }

@@ -375,31 +375,6 @@ bool wk__lex_next(wk__lexer *lx, wk__token *tok)
     return ok;
 }
 
-/* Appends code point cp as UTF-8 at out; returns the bytes written. */
-static size_t lex_put_utf8(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
 size_t wk__lex_string_value(const wk__token *tok, char *out)
 {
     const char *s = tok->text + 1;
@@ -440,7 +415,7 @@ size_t wk__lex_string_value(const wk__token *tok, char *out)
                 i += 6;
                 v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00);
             }
-            o += lex_put_utf8(out + o, v);
+            o += wk__utf8_put((uint8_t *)out + o, v);
             break;
         }
         default:

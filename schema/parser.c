@@ -279,10 +279,9 @@ static const char *parse_ident(parser *p, const char *what)
     return s;
 }
 
-/* type_name -> ['.'] ident { '.' ident } */
-static const char *parse_type_name(parser *p, const char *what)
+/* type_name -> ['.'] ident { '.' ident }, appended to the text being assembled. */
+static void parse_type_name_add(parser *p, const char *what)
 {
-    parse_buf_reset(p);
     if (parse_is_sym(&p->tok, '.')) {
         parse_buf_add(p, ".", 1);
         parse_next(p);
@@ -295,6 +294,12 @@ static const char *parse_type_name(parser *p, const char *what)
         parse_buf_add(p, ".", 1);
         parse_next(p);
     }
+}
+
+static const char *parse_type_name(parser *p, const char *what)
+{
+    parse_buf_reset(p);
+    parse_type_name_add(p, what);
     return parse_buf_take(p);
 }
 
@@ -443,18 +448,7 @@ static void parse_option_name_rule(parser *p, parse_option_name *out)
         if (parse_is_sym(&p->tok, '(')) {
             parse_buf_add(p, "(", 1);
             parse_next(p);
-            if (parse_is_sym(&p->tok, '.')) {
-                parse_buf_add(p, ".", 1);
-                parse_next(p);
-            }
-            for (;;) {
-                if (p->tok.kind != WK__TOK_IDENT) parse_expected(p, "the name of a custom option");
-                parse_buf_add(p, p->tok.text, p->tok.len);
-                parse_next(p);
-                if (!parse_is_sym(&p->tok, '.')) break;
-                parse_buf_add(p, ".", 1);
-                parse_next(p);
-            }
+            parse_type_name_add(p, "the name of a custom option");
             if (!parse_is_sym(&p->tok, ')')) parse_expected(p, "\")\" after the custom option's name");
             parse_buf_add(p, ")", 1);
             parse_next(p);
@@ -926,6 +920,7 @@ static wk_option *parse_bracket_options(parser *p, unsigned context, size_t *cou
 /* ------------------------------------------------------------------ */
 
 static void parse_message_body(parser *p, parse_body *body);
+static void parse_message(parser *p, parse_body *scope);
 static void parse_enum(parser *p, parse_body *scope);
 static void parse_extend(parser *p, parse_body *scope);
 
@@ -978,6 +973,18 @@ static void parse_enter(parser *p, wk__spos at)
 {
     if (++p->depth > WK__SCHEMA_MAX_DEPTH)
         parse_fail(p, WK_ERR_DEPTH, at, "messages nested deeper than %d levels", WK__SCHEMA_MAX_DEPTH);
+}
+
+/* The body of message m (declared at start), one level deeper, into m's arrays. */
+static void parse_message_block(parser *p, wk__message *m, wk__spos start)
+{
+    parse_body b;
+    memset(&b, 0, sizeof b);
+    b.msg = m;
+    parse_enter(p, start);
+    parse_message_body(p, &b);
+    p->depth--;
+    parse_finish_body(p, &b);
 }
 
 /* The name protoc gives a map field's entry message: "my_map" -> "MyMapEntry". */
@@ -1040,6 +1047,22 @@ static wk__message *parse_map_entry(parser *p, parse_body *scope, wk_field_def *
 }
 
 /*
+ * '=' int [field_options], the part every kind of field ends with. The
+ * number is kept as written: resolve.c checks its range and says where.
+ */
+static void parse_field_number(parser *p, wk_field_def *f, wk__field_src *src)
+{
+    parse_expect_sym(p, '=', "\"=\" and the field number");
+    src->number = p->tok.pos;
+    if (p->tok.kind != WK__TOK_INT) parse_expected(p, "the field number");
+    src->number_written = p->tok.int_value;
+    src->number_overflow = p->tok.int_overflow;
+    f->number = p->tok.int_overflow || p->tok.int_value > UINT32_MAX ? UINT32_MAX : (uint32_t)p->tok.int_value;
+    parse_next(p);
+    if (parse_is_sym(&p->tok, '[')) parse_field_options(p, f, src);
+}
+
+/*
  * field     -> [label] type ident '=' int [field_options] ';'
  *            | [label] 'group' ident '=' int [field_options] message_body
  *            | 'map' '<' key_type ',' type '>' ident '=' int [field_options] ';'
@@ -1094,14 +1117,7 @@ static void parse_field(parser *p, parse_body *body, wk_field_def *f, wk__field_
         f->name = parse_ident(p, "the field name");
         f->label = WK_LABEL_REPEATED;
         src->written_label = WK__LABEL_NONE;
-        parse_expect_sym(p, '=', "\"=\" and the field number");
-        src->number = p->tok.pos;
-        if (p->tok.kind != WK__TOK_INT) parse_expected(p, "the field number");
-        src->number_written = p->tok.int_value;
-        src->number_overflow = p->tok.int_overflow;
-        f->number = p->tok.int_overflow || p->tok.int_value > UINT32_MAX ? UINT32_MAX : (uint32_t)p->tok.int_value;
-        parse_next(p);
-        if (parse_is_sym(&p->tok, '[')) parse_field_options(p, f, src);
+        parse_field_number(p, f, src);
         parse_expect_sym(p, ';', "\";\" after the field");
         parse_map_entry(p, body, f, src, &key, &key_src, &value, &value_src);
         return;
@@ -1136,14 +1152,7 @@ static void parse_field(parser *p, parse_body *body, wk_field_def *f, wk__field_
     } else {
         f->name = name;
     }
-    parse_expect_sym(p, '=', "\"=\" and the field number");
-    src->number = p->tok.pos;
-    if (p->tok.kind != WK__TOK_INT) parse_expected(p, "the field number");
-    src->number_written = p->tok.int_value;
-    src->number_overflow = p->tok.int_overflow;
-    f->number = p->tok.int_overflow || p->tok.int_value > UINT32_MAX ? UINT32_MAX : (uint32_t)p->tok.int_value;
-    parse_next(p);
-    if (parse_is_sym(&p->tok, '[')) parse_field_options(p, f, src);
+    parse_field_number(p, f, src);
 
     if (!is_group) {
         parse_expect_sym(p, ';', "\";\" after the field");
@@ -1152,13 +1161,7 @@ static void parse_field(parser *p, parse_body *body, wk_field_def *f, wk__field_
     /* The group's body is a message nested where the field is (for an
      * extension, where the extend block is). */
     wk__message *group = parse_new_message(p, body, name, start, src->name);
-    parse_body gb;
-    memset(&gb, 0, sizeof gb);
-    gb.msg = group;
-    parse_enter(p, start);
-    parse_message_body(p, &gb);
-    p->depth--;
-    parse_finish_body(p, &gb);
+    parse_message_block(p, group, start);
 }
 
 /*
@@ -1323,18 +1326,7 @@ static void parse_message_body(parser *p, parse_body *b)
         if (parse_is_sym(t, ';')) {
             parse_next(p);
         } else if (parse_is_word(t, "message")) {
-            wk__spos start = t->pos;
-            parse_next(p);
-            wk__spos name_pos = p->tok.pos;
-            const char *name = parse_ident(p, "the message name");
-            wk__message *m = parse_new_message(p, b, name, start, name_pos);
-            parse_body nb;
-            memset(&nb, 0, sizeof nb);
-            nb.msg = m;
-            parse_enter(p, start);
-            parse_message_body(p, &nb);
-            p->depth--;
-            parse_finish_body(p, &nb);
+            parse_message(p, b);
         } else if (parse_is_word(t, "enum")) {
             parse_enum(p, b);
         } else if (parse_is_word(t, "extend")) {
@@ -1368,13 +1360,7 @@ static void parse_message(parser *p, parse_body *scope)
     wk__spos name_pos = p->tok.pos;
     const char *name = parse_ident(p, "the message name");
     wk__message *m = parse_new_message(p, scope, name, start, name_pos);
-    parse_body b;
-    memset(&b, 0, sizeof b);
-    b.msg = m;
-    parse_enter(p, start);
-    parse_message_body(p, &b);
-    p->depth--;
-    parse_finish_body(p, &b);
+    parse_message_block(p, m, start);
 }
 
 /* ------------------------------------------------------------------ */
