@@ -21,6 +21,7 @@
 #include <pthread.h>
 
 #include "model/internal.h"
+#include "support/values.h"
 
 /* ---- the only lines that know the layout of struct wk_value ---- */
 
@@ -210,74 +211,15 @@ static void run_bad_cases(const char *file, int line, const bad_case *cases, siz
 }
 #define RUN_BAD(cases) run_bad_cases(__FILE__, __LINE__, cases, sizeof cases / sizeof cases[0])
 
-/* ---- value builders (public constructors only) ---- */
+/* ---- value builders (tests/support/values.h) on this test's arena ---- */
 
-static wk_value mk_strn(const char *s, size_t len)
-{
-    wk_value v;
-    assert_int_equal(wk_value_string(arena, s, len, &v), WK_OK);
-    return v;
-}
-static wk_value mk_str(const char *s) { return mk_strn(s, strlen(s)); }
-
-static wk_value mk_bytes(const void *data, size_t len)
-{
-    wk_value v;
-    assert_int_equal(wk_value_bytes(arena, data, len, &v), WK_OK);
-    return v;
-}
-
-static wk_value mk_ext(int8_t type, const void *data, size_t len)
-{
-    wk_value v;
-    assert_int_equal(wk_value_ext(arena, type, data, len, &v), WK_OK);
-    return v;
-}
-
-/* mk_list(n, wk_value, ...) */
-static wk_value mk_list(size_t n, ...)
-{
-    wk_value v;
-    wk_value *items = wk_value_list(arena, n, &v);
-    assert_non_null(items);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) items[i] = va_arg(ap, wk_value);
-    va_end(ap);
-    return v;
-}
-
-/* mk_map(n, wk_value key, wk_value value, ...) */
-static wk_value mk_map(size_t n, ...)
-{
-    wk_value v;
-    wk_member *m = wk_value_map(arena, n, &v);
-    assert_non_null(m);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) {
-        m[i].key = va_arg(ap, wk_value);
-        m[i].value = va_arg(ap, wk_value);
-    }
-    va_end(ap);
-    return v;
-}
-
-/* mk_obj(n, const char *key, wk_value value, ...): a map with string keys */
-static wk_value mk_obj(size_t n, ...)
-{
-    wk_value v;
-    wk_member *m = wk_value_map(arena, n, &v);
-    assert_non_null(m);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) {
-        m[i].key = mk_str(va_arg(ap, const char *));
-        m[i].value = va_arg(ap, wk_value);
-    }
-    va_end(ap);
-    return v;
-}
+#define mk_strn(s, len) wkt_strn(arena, (s), (len))
+#define mk_str(s) wkt_str(arena, (s))
+#define mk_bytes(data, len) wkt_bytes(arena, (data), (len))
+#define mk_ext(type, data, len) wkt_ext(arena, (type), (data), (len))
+#define mk_list(...) wkt_list(arena, __VA_ARGS__)
+#define mk_map(...) wkt_map(arena, __VA_ARGS__)
+#define mk_obj(...) wkt_obj(arena, __VA_ARGS__)
 
 static wk_code encode(const wk_value *v, uint32_t flags, uint32_t max_depth, wk_buf *out,
                       wk_status *st)

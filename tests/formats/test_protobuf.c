@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "model/internal.h"
+#include "support/files.h"
 #include <wirekit/protobuf.h>
 #include <wirekit/wirekit.h>
 
@@ -39,21 +40,6 @@ static const wk_format *pb(void)
 }
 
 /* ---- helpers ---- */
-
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    uint8_t *b = malloc((size_t)n + 1);
-    assert_non_null(b);
-    assert_int_equal(fread(b, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
 
 static wk_schema *load(const char *path)
 {
@@ -193,7 +179,7 @@ static void test_all_types_decode(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *data = slurp(DATA "y_all.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_all.pb", &len);
     assert_non_null(data);
     wk_arena *a = wk_arena_new(0);
     const wk_value *v = decode_ok(a, type_of(all_schema, "wktest.All"), data, len);
@@ -268,7 +254,7 @@ static void test_all_types_same_bytes(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *data = slurp(DATA "y_all.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_all.pb", &len);
     expect_same_bytes(type_of(all_schema, "wktest.All"), data, len);
     free(data);
 }
@@ -497,7 +483,7 @@ static void test_groups(void **state)
     (void)state;
     const wk_message_def *t = type_of(p2_schema, "wktest2.Req");
     size_t len;
-    uint8_t *data = slurp(DATA "y_proto2_groups.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_proto2_groups.pb", &len);
     wk_arena *a = wk_arena_new(0);
     const wk_value *v = decode_ok(a, t, data, len);
     const wk_value *result = get(v, 7);
@@ -534,7 +520,7 @@ static void test_unknown_fields_kept(void **state)
     (void)state;
     wk_schema *s = load_text(few_fields_proto);
     size_t len;
-    uint8_t *data = slurp(DATA "y_all.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_all.pb", &len);
     wk_arena *a = wk_arena_new(0);
     const wk_value *v = decode_ok(a, type_of(s, "few.All"), data, len);
     const wk_message *m = v->as.message;
@@ -548,7 +534,7 @@ static void test_unknown_fields_kept(void **state)
     expect_same_bytes(type_of(s, "few.All"), data, len);
     /* Unknown groups too. */
     free(data);
-    data = slurp(DATA "y_proto2_groups.pb", &len);
+    data = wkt_read_file(DATA "y_proto2_groups.pb", &len);
     v = decode_ok(a, type_of(s, "few.Req"), data, len);
     assert_int_equal(v->as.message->unknown[3].key.as.i, 7);
     assert_int_equal(v->as.message->unknown[3].value.as.str[0], 0x3b);
@@ -592,7 +578,7 @@ static void test_unknown_groups_inside_known_groups(void **state)
                              "}\n");
     const wk_message_def *t = type_of(s, "part.Req");
     size_t len;
-    uint8_t *data = slurp(DATA "y_proto2_groups.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_proto2_groups.pb", &len);
     wk_arena *a = wk_arena_new(0);
     const wk_value *v = decode_ok(a, t, data, len);
     const wk_message *result = get(v, 7)->as.message;
@@ -756,7 +742,7 @@ static void test_truncated_every_prefix(void **state)
     const char *files[] = {DATA "y_all.pb", DATA "y_proto2_groups.pb"};
     for (size_t k = 0; k < 2; k++) {
         size_t len;
-        uint8_t *data = slurp(files[k], &len);
+        uint8_t *data = wkt_read_file(files[k], &len);
         wk_arena *a = wk_arena_new(0);
         size_t failures = 0;
         for (size_t n = 0; n < len; n++) {
@@ -885,7 +871,7 @@ static void test_mutation_loop(void **state)
     size_t ok_count = 0, runs = 0;
     for (size_t k = 0; k < 2; k++) {
         size_t len;
-        uint8_t *data = slurp(files[k], &len);
+        uint8_t *data = wkt_read_file(files[k], &len);
         wk_arena *a = wk_arena_new(0);
         wk_buf out;
         wk_buf_init(&out);
@@ -931,7 +917,7 @@ static void test_oom_fixed_arena(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *data = slurp(DATA "y_all.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_all.pb", &len);
     const wk_message_def *t = type_of(all_schema, "wktest.All");
     static max_align_t mem[4096];
     bool succeeded = false;
@@ -966,7 +952,7 @@ static void test_parse_only(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *data = slurp(DATA "y_proto2_groups.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_proto2_groups.pb", &len);
     wk_decode_opts o = {0};
     o.type = type_of(p2_schema, "wktest2.Req");
     wk_status st;
@@ -1046,7 +1032,7 @@ static void test_threads_share_schema(void **state)
     (void)state;
     wk_schema *s = load(DATA "all_types.proto");
     size_t len;
-    uint8_t *data = slurp(DATA "y_all.pb", &len);
+    uint8_t *data = wkt_read_file(DATA "y_all.pb", &len);
     pthread_t th[4];
     thread_arg args[4];
     for (int i = 0; i < 4; i++) {
@@ -1198,7 +1184,7 @@ static void test_cli_inspect(void **state)
         snprintf(cmd, sizeof cmd, "'%s' inspect " DATA "%s.pb", WK_CLI_PATH, names[i]);
         char *got = run_capture(cmd, &n);
         snprintf(path, sizeof path, DATA "%s.decode_raw.txt", names[i]);
-        uint8_t *want = slurp(path, &want_len);
+        uint8_t *want = wkt_read_file(path, &want_len);
         assert_non_null(want);
         assert_int_equal(n, want_len);
         assert_memory_equal(got, want, n);
@@ -1250,7 +1236,7 @@ static void check_dataset(const char *pb_path, const char *proto_dir, const char
     snprintf(path, sizeof path, "%s", CORPUS_EXT "benchmarks.proto");
     wk_schema *bench = load(path);
     size_t len;
-    uint8_t *data = slurp(pb_path, &len);
+    uint8_t *data = wkt_read_file(pb_path, &len);
     assert_non_null(data);
     wk_arena *a = wk_arena_new(0);
     const wk_value *ds = decode_ok(a, type_of(bench, "benchmarks.BenchmarkDataset"), data, len);

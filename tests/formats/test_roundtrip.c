@@ -13,7 +13,6 @@
  * Every field of a wk_value is read through the V_* macros below, so that a
  * change of the node layout touches only those lines.
  */
-#define _POSIX_C_SOURCE 200809L   /* opendir, stat */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,14 +20,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "model/internal.h"
+#include "support/files.h"
 
 /* ---- the only lines that know the layout of struct wk_value ---- */
 
@@ -40,7 +38,7 @@
 #define V_DOUBLE(v) ((v)->as.d)
 #define V_STR(v) ((v)->as.str)      /* STRING, BYTES, EXT */
 #define V_LEN(v) ((v)->len)      /* byte length of STRING, BYTES, EXT */
-#define V_COUNT(v) (V_KIND(v) == WK_MAP ? (v)->len : (v)->len)
+#define V_COUNT(v) ((v)->len)       /* children of LIST and MAP */
 #define V_ITEMS(v) ((v)->as.items)
 #define V_MEMBERS(v) ((v)->as.members)
 
@@ -113,99 +111,6 @@ static char *base64(const uint8_t *in, size_t n, size_t *out_len)
     out[o] = '\0';
     *out_len = o;
     return out;
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        print_error("%s: %s\n", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *data = malloc(cap);
-    assert_non_null(data);
-    for (;;) {
-        n += fread(data + n, 1, cap - n, f);
-        if (n < cap) break;
-        cap *= 2;
-        data = realloc(data, cap);
-        assert_non_null(data);
-    }
-    fclose(f);
-    *len = n;
-    return data;
-}
-
-/* ---- walking a folder for files with a given suffix ---- */
-
-typedef struct path_list {
-    char **paths;
-    size_t count, cap;
-} path_list;
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-    size_t n = strlen(name), s = strlen(suffix);
-    return n > s && strcmp(name + n - s, suffix) == 0;
-}
-
-static void walk(const char *dir, const char *suffix, path_list *list)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        size_t len = strlen(dir) + 1 + strlen(e->d_name) + 1;
-        char *path = malloc(len);
-        assert_non_null(path);
-        snprintf(path, len, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (stat(path, &sb) != 0) {
-            free(path);
-            continue;
-        }
-        if (S_ISDIR(sb.st_mode)) {
-            walk(path, suffix, list);
-            free(path);
-        } else if (S_ISREG(sb.st_mode) && has_suffix(e->d_name, suffix)) {
-            if (list->count == list->cap) {
-                list->cap = list->cap ? list->cap * 2 : 16;
-                list->paths = realloc(list->paths, list->cap * sizeof *list->paths);
-                assert_non_null(list->paths);
-            }
-            list->paths[list->count++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
-
-static int compare_paths(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static path_list find_files(const char *dir, const char *suffix)
-{
-    path_list list = {NULL, 0, 0};
-    walk(dir, suffix, &list);
-    if (list.count) qsort(list.paths, list.count, sizeof *list.paths, compare_paths);
-    return list;
-}
-
-static void free_paths(path_list *list)
-{
-    for (size_t i = 0; i < list->count; i++) free(list->paths[i]);
-    free(list->paths);
-}
-
-static bool is_directory(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
 /* ---- encoding and decoding with a label for failures ---- */
@@ -417,16 +322,16 @@ static void check_msgpack_via_json(const char *file, int line, const char *label
 
 static size_t run_json_folder(const char *dir)
 {
-    path_list files = find_files(dir, ".json");
-    for (size_t i = 0; i < files.count; i++) {
+    size_t n;
+    char **paths = wkt_find_files(dir, NULL, ".json", &n);
+    for (size_t i = 0; i < n; i++) {
         size_t len;
-        uint8_t *text = read_file(files.paths[i], &len);
-        assert_non_null(text);
-        check_json_via_msgpack(__FILE__, __LINE__, files.paths[i], text, len);
+        uint8_t *text = wkt_read_file(paths[i], &len);
+        if (!text) fail_msg("%s: %s", paths[i], strerror(errno));
+        check_json_via_msgpack(__FILE__, __LINE__, paths[i], text, len);
         free(text);
     }
-    size_t n = files.count;
-    free_paths(&files);
+    wkt_free_names(paths, n);
     return n;
 }
 
@@ -441,7 +346,7 @@ static void test_corpus_json_via_msgpack(void **state)
 static void test_corpus_ext_json_via_msgpack(void **state)
 {
     (void)state;
-    if (!is_directory(CORPUS_EXT_JSON_DIR)) {
+    if (!wkt_is_dir(CORPUS_EXT_JSON_DIR)) {
         print_message("%s is absent: skipping the shared corpus\n", CORPUS_EXT_JSON_DIR);
         skip();
     }
@@ -453,17 +358,17 @@ static void test_corpus_ext_json_via_msgpack(void **state)
 static void test_corpus_msgpack_via_json(void **state)
 {
     (void)state;
-    path_list files = find_files(CORPUS_DIR, ".msgpack");
-    for (size_t i = 0; i < files.count; i++) {
+    size_t n;
+    char **paths = wkt_find_files(CORPUS_DIR, NULL, ".msgpack", &n);
+    for (size_t i = 0; i < n; i++) {
         size_t len;
-        uint8_t *data = read_file(files.paths[i], &len);
-        assert_non_null(data);
-        check_msgpack_via_json(__FILE__, __LINE__, files.paths[i], data, len, true);
+        uint8_t *data = wkt_read_file(paths[i], &len);
+        if (!data) fail_msg("%s: %s", paths[i], strerror(errno));
+        check_msgpack_via_json(__FILE__, __LINE__, paths[i], data, len, true);
         free(data);
     }
-    print_message("%zu .msgpack files under %s\n", files.count, CORPUS_DIR);
-    size_t n = files.count;
-    free_paths(&files);
+    print_message("%zu .msgpack files under %s\n", n, CORPUS_DIR);
+    wkt_free_names(paths, n);
     if (n == 0) skip();
 }
 

@@ -10,7 +10,7 @@
  * Every field of a wk_value is read or written through the V_* macros
  * below, so that a change of the node layout touches only those lines.
  */
-#define _POSIX_C_SOURCE 200809L   /* opendir, mkdtemp, mkfifo, fork */
+#define _POSIX_C_SOURCE 200809L   /* mkdtemp, mkfifo, fork */
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <float.h>
 #include <math.h>
@@ -34,6 +33,8 @@
 #include <unistd.h>
 
 #include "model/internal.h"
+#include "support/files.h"
+#include "support/values.h"
 
 /* ---- the only lines that know the layout of struct wk_value ---- */
 
@@ -117,85 +118,6 @@ static void check_bytes(const char *file, int line, const void *got, size_t got_
                 "       got ...\"%s\"\n",
                 at, got_len, want_len, show(w + from, want_len - from), show(g + from, got_len - from));
     _fail(file, line);
-}
-
-static uint8_t *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *data = malloc(cap);
-    assert_non_null(data);
-    for (;;) {
-        n += fread(data + n, 1, cap - n, f);
-        if (n < cap) break;
-        cap *= 2;
-        data = realloc(data, cap);
-        assert_non_null(data);
-    }
-    fclose(f);
-    *len = n;
-    return data;
-}
-
-typedef struct path_list {
-    char **paths;
-    size_t count, cap;
-} path_list;
-
-static bool has_suffix(const char *name, const char *suffix)
-{
-    size_t n = strlen(name), s = strlen(suffix);
-    return n > s && strcmp(name + n - s, suffix) == 0;
-}
-
-/* Files under dir (recursively) whose names start with prefix and end with suffix. */
-static void walk(const char *dir, const char *prefix, const char *suffix, path_list *list)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        char *path = malloc(len);
-        assert_non_null(path);
-        snprintf(path, len, "%s/%s", dir, e->d_name);
-        struct stat sb;
-        if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-            walk(path, prefix, suffix, list);
-            free(path);
-        } else if (strncmp(e->d_name, prefix, strlen(prefix)) == 0 && has_suffix(e->d_name, suffix)) {
-            if (list->count == list->cap) {
-                list->cap = list->cap ? list->cap * 2 : 16;
-                list->paths = realloc(list->paths, list->cap * sizeof *list->paths);
-                assert_non_null(list->paths);
-            }
-            list->paths[list->count++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
-
-static int compare_paths(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static path_list find_files(const char *dir, const char *prefix, const char *suffix)
-{
-    path_list list = {NULL, 0, 0};
-    walk(dir, prefix, suffix, &list);
-    if (list.count) qsort(list.paths, list.count, sizeof *list.paths, compare_paths);
-    return list;
-}
-
-static void free_paths(path_list *list)
-{
-    for (size_t i = 0; i < list->count; i++) free(list->paths[i]);
-    free(list->paths);
 }
 
 static const char *base_name(const char *path)
@@ -317,80 +239,21 @@ static void run_bad_cases(const char *file, int line, const bad_case *cases, siz
 }
 #define RUN_BAD(cases) run_bad_cases(__FILE__, __LINE__, cases, sizeof cases / sizeof cases[0], NULL)
 
-/* ---- value builders (public constructors only) ---- */
+/* ---- value builders (tests/support/values.h) on this test's arena ---- */
 
-static wk_value mk_strn(const char *s, size_t len)
-{
-    wk_value v;
-    assert_int_equal(wk_value_string(arena, s, len, &v), WK_OK);
-    return v;
-}
-static wk_value mk_str(const char *s) { return mk_strn(s, strlen(s)); }
-
-static wk_value mk_bytes(const void *data, size_t len)
-{
-    wk_value v;
-    assert_int_equal(wk_value_bytes(arena, data, len, &v), WK_OK);
-    return v;
-}
-
-static wk_value mk_ext(int8_t type, const void *data, size_t len)
-{
-    wk_value v;
-    assert_int_equal(wk_value_ext(arena, type, data, len, &v), WK_OK);
-    return v;
-}
+#define mk_strn(s, len) wkt_strn(arena, (s), (len))
+#define mk_str(s) wkt_str(arena, (s))
+#define mk_bytes(data, len) wkt_bytes(arena, (data), (len))
+#define mk_ext(type, data, len) wkt_ext(arena, (type), (data), (len))
+#define mk_list(...) wkt_list(arena, __VA_ARGS__)
+#define mk_map(...) wkt_map(arena, __VA_ARGS__)
+#define mk_obj(...) wkt_obj(arena, __VA_ARGS__)
 
 static wk_value mk_bits(uint64_t bits)
 {
     double d;
     memcpy(&d, &bits, sizeof d);
     return wk_value_double(d);
-}
-
-/* mk_list(n, wk_value, ...) */
-static wk_value mk_list(size_t n, ...)
-{
-    wk_value v;
-    wk_value *items = wk_value_list(arena, n, &v);
-    assert_non_null(items);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) items[i] = va_arg(ap, wk_value);
-    va_end(ap);
-    return v;
-}
-
-/* mk_map(n, wk_value key, wk_value value, ...) */
-static wk_value mk_map(size_t n, ...)
-{
-    wk_value v;
-    wk_member *m = wk_value_map(arena, n, &v);
-    assert_non_null(m);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) {
-        m[i].key = va_arg(ap, wk_value);
-        m[i].value = va_arg(ap, wk_value);
-    }
-    va_end(ap);
-    return v;
-}
-
-/* mk_obj(n, const char *key, wk_value value, ...): a map with string keys */
-static wk_value mk_obj(size_t n, ...)
-{
-    wk_value v;
-    wk_member *m = wk_value_map(arena, n, &v);
-    assert_non_null(m);
-    va_list ap;
-    va_start(ap, n);
-    for (size_t i = 0; i < n; i++) {
-        m[i].key = mk_str(va_arg(ap, const char *));
-        m[i].value = va_arg(ap, wk_value);
-    }
-    va_end(ap);
-    return v;
 }
 
 /* ================================================================== */
@@ -499,19 +362,20 @@ static void test_sniff(void **state)
 static void test_golden_accepted(void **state)
 {
     (void)state;
-    path_list files = find_files(DATA_DIR, "y_", ".xml");
-    assert_true(files.count >= 20);
+    size_t file_count;
+    char **paths = wkt_find_files(DATA_DIR, "y_", ".xml", &file_count);
+    assert_true(file_count >= 20);
     size_t failed = 0;
     wk_buf out;
     wk_buf_init(&out);
-    for (size_t i = 0; i < files.count; i++) {
-        const char *path = files.paths[i];
+    for (size_t i = 0; i < file_count; i++) {
+        const char *path = paths[i];
         size_t len, jlen;
-        uint8_t *text = read_file(path, &len);
+        uint8_t *text = wkt_read_file(path, &len);
         assert_non_null(text);
         char jpath[1024];
         snprintf(jpath, sizeof jpath, "%.*s.json", (int)(strlen(path) - 4), path);
-        uint8_t *jtext = read_file(jpath, &jlen);
+        uint8_t *jtext = wkt_read_file(jpath, &jlen);
         if (!jtext) {
             print_error("%s: no %s beside it\n", base_name(path), base_name(jpath));
             failed++;
@@ -546,9 +410,9 @@ static void test_golden_accepted(void **state)
         free(jtext);
         free(text);
     }
-    print_message("%zu y_*.xml files\n", files.count);
+    print_message("%zu y_*.xml files\n", file_count);
     wk_buf_destroy(&out);
-    free_paths(&files);
+    wkt_free_names(paths, file_count);
     assert_int_equal(failed, 0);
 }
 
@@ -566,10 +430,11 @@ static void test_golden_rejected(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *manifest = read_file(DATA_DIR "/n_expected.txt", &len);
+    uint8_t *manifest = wkt_read_file(DATA_DIR "/n_expected.txt", &len);
     assert_non_null(manifest);
-    path_list files = find_files(DATA_DIR, "n_", ".xml");
-    bool *listed = calloc(files.count + 1, 1);
+    size_t file_count;
+    char **paths = wkt_find_files(DATA_DIR, "n_", ".xml", &file_count);
+    bool *listed = calloc(file_count + 1, 1);
     assert_non_null(listed);
     size_t cases = 0, failed = 0;
     char *text = (char *)manifest;
@@ -583,27 +448,27 @@ static void test_golden_rejected(void **state)
         char path[512];
         snprintf(path, sizeof path, "%s/%s", DATA_DIR, name);
         size_t n;
-        uint8_t *data = read_file(path, &n);
+        uint8_t *data = wkt_read_file(path, &n);
         if (!data) {
             print_error("%s is listed but absent\n", name);
             failed++;
             continue;
         }
-        for (size_t i = 0; i < files.count; i++)
-            if (strcmp(base_name(files.paths[i]), name) == 0) listed[i] = true;
+        for (size_t i = 0; i < file_count; i++)
+            if (strcmp(base_name(paths[i]), name) == 0) listed[i] = true;
         bad_case c = {(const char *)data, n, code_by_name(code), offset, ln, col};
         if (!run_bad_case(&c, NULL, name)) failed++;
         cases++;
         free(data);
     }
-    for (size_t i = 0; i < files.count; i++)
+    for (size_t i = 0; i < file_count; i++)
         if (!listed[i]) {
-            print_error("%s is not in n_expected.txt\n", base_name(files.paths[i]));
+            print_error("%s is not in n_expected.txt\n", base_name(paths[i]));
             failed++;
         }
     print_message("%zu n_*.xml cases\n", cases);
     free(listed);
-    free_paths(&files);
+    wkt_free_names(paths, file_count);
     free(manifest);
     assert_true(cases >= 40);
     assert_int_equal(failed, 0);
@@ -1343,7 +1208,7 @@ static void test_billion_laughs_is_cheap(void **state)
 {
     (void)state;
     size_t len;
-    uint8_t *doc = read_file(DATA_DIR "/n_billion_laughs.xml", &len);
+    uint8_t *doc = wkt_read_file(DATA_DIR "/n_billion_laughs.xml", &len);
     assert_non_null(doc);
     clock_t start = clock();
     for (int i = 0; i < 100; i++) {
@@ -1455,30 +1320,30 @@ static void check_msgpack_via_xml(const char *label, const uint8_t *data, size_t
 
 static size_t run_folder(const char *dir, const char *suffix, bool is_json)
 {
-    path_list files = find_files(dir, "", suffix);
-    for (size_t i = 0; i < files.count; i++) {
+    size_t file_count;
+    char **paths = wkt_find_files(dir, NULL, suffix, &file_count);
+    for (size_t i = 0; i < file_count; i++) {
         size_t len;
-        uint8_t *data = read_file(files.paths[i], &len);
+        uint8_t *data = wkt_read_file(paths[i], &len);
         assert_non_null(data);
         if (is_json) {
-            check_json_via_xml(files.paths[i], data, len);
+            check_json_via_xml(paths[i], data, len);
             /* And the same document as MessagePack. */
             wk_arena *a = wk_arena_new(0);
             wk_buf mp;
             wk_buf_init(&mp);
             const wk_value *v = decode_with(__FILE__, __LINE__, json, data, len, NULL, a);
             encode_with(__FILE__, __LINE__, msgpack, v, 0, &mp);
-            check_msgpack_via_xml(files.paths[i], mp.data, mp.len);
+            check_msgpack_via_xml(paths[i], mp.data, mp.len);
             wk_buf_destroy(&mp);
             wk_arena_free(a);
         } else {
-            check_msgpack_via_xml(files.paths[i], data, len);
+            check_msgpack_via_xml(paths[i], data, len);
         }
         free(data);
     }
-    size_t n = files.count;
-    free_paths(&files);
-    return n;
+    wkt_free_names(paths, file_count);
+    return file_count;
 }
 
 static void test_corpus_round_trips(void **state)
@@ -1493,8 +1358,7 @@ static void test_corpus_round_trips(void **state)
 static void test_corpus_ext_round_trips(void **state)
 {
     (void)state;
-    struct stat sb;
-    if (stat(CORPUS_EXT_JSON_DIR, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+    if (!wkt_is_dir(CORPUS_EXT_JSON_DIR)) {
         print_message("%s is absent: skipping the shared corpus\n", CORPUS_EXT_JSON_DIR);
         skip();
     }

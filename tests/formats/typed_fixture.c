@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "typed_fixture.h"
+#include "support/files.h"
 
 wk_schema *tf_schema;
 const wk_message_def *tf_all;
@@ -56,18 +57,9 @@ char *tf_read(const char *name, size_t *len)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/tests/data/typed/%s", WK_SOURCE_DIR, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) fail_msg("cannot open %s", path);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    rewind(f);
-    char *buf = malloc((size_t)n + 1);
-    assert_non_null(buf);
-    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
+    char *text = (char *)wkt_read_file(path, len);
+    if (!text) fail_msg("cannot open %s", path);
+    return text;
 }
 
 const wk_value *tf_decode_type(const wk_format *f, const wk_message_def *type, const void *data,

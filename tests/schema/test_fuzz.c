@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "schema/internal.h"
+#include "support/files.h"
 
 #define DATA_DIR WK_SOURCE_DIR "/tests/data/schema"
 #define CORPUS_DIR WK_SOURCE_DIR "/../shared/corpus-ext/protobuf"
@@ -48,19 +49,13 @@ static size_t rng_below(size_t n) { return n ? rng() % n : 0; }
 
 static void add_seed_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *text = malloc((size_t)n + 1);
-    assert_non_null(text);
-    assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
-    fclose(f);
+    size_t n;
+    char *text = (char *)wkt_read_file(path, &n);
+    if (!text) return;
     seeds = realloc(seeds, (seed_count + 1) * sizeof *seeds);
     assert_non_null(seeds);
     seeds[seed_count].text = text;
-    seeds[seed_count].len = (size_t)n;
+    seeds[seed_count].len = n;
     seed_count++;
 }
 

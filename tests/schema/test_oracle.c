@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "schema/internal.h"
+#include "support/files.h"
 
 extern char **environ;
 
@@ -493,28 +494,6 @@ static int protoc_run(const oracle *o, const char *const *includes, size_t n, co
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *buf = malloc(cap);
-    assert_non_null(buf);
-    size_t got;
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n < cap ? n : cap - 1] = '\0';
-    *len = n;
-    return buf;
-}
-
 /* ------------------------------------------------------------------ */
 /* Comparing                                                           */
 /* ------------------------------------------------------------------ */
@@ -697,11 +676,11 @@ static void compare(oracle *o, const char *const *includes, size_t n, const char
         char err_path[128];
         size_t len;
         snprintf(err_path, sizeof err_path, "%s/stderr.txt", o->dir);
-        char *err = slurp(err_path, &len);
+        char *err = (char *)wkt_read_file(err_path, &len);
         fail_msg("protoc rejects %s:\n%s", file, err ? err : "");
     }
     size_t len;
-    char *bytes = slurp(out, &len);
+    char *bytes = (char *)wkt_read_file(out, &len);
     assert_non_null(bytes);
     pb_file *files = NULL;
     size_t file_count = 0;
@@ -875,7 +854,7 @@ static void test_failing_fixtures_fail_in_protoc(void **state)
         snprintf(path, sizeof path, "%s/%s", DATA_DIR, names[i]);
         snprintf(out, sizeof out, "%s/n.pb", o->dir);
         size_t len;
-        char *text = slurp(path, &len);
+        char *text = (char *)wkt_read_file(path, &len);
         assert_non_null(text);
         bool wirekit_only = strstr(text, "\n// wirekit-only: ") != NULL;
         free(text);

@@ -32,27 +32,6 @@
 #define DOC_BEGIN "<!-- rules: begin (written by the code's table; see tests/schema/test_schema_diff.c) -->\n"
 #define DOC_END "<!-- rules: end -->\n"
 
-static char *read_all(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0, got;
-    char *buf = malloc(cap + 1);
-    assert_non_null(buf);
-    while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            cap *= 2;
-            buf = realloc(buf, cap + 1);
-            assert_non_null(buf);
-        }
-    }
-    fclose(f);
-    buf[n] = '\0';
-    if (len) *len = n;
-    return buf;
-}
-
 static wk_schema *load_text(const char *name, const char *text)
 {
     wk_schema *s = NULL;
@@ -100,8 +79,8 @@ static void test_fixtures(void **state)
         snprintf(dir, sizeof dir, "%s/%s", PAIRS_DIR, names[i]);
         /* Positions name the files as loaded: load them from inside the folder. */
         assert_int_equal(chdir(dir), 0);
-        char *readme = read_all("README", NULL);
-        char *expected = read_all("expected.txt", NULL);
+        char *readme = (char *)wkt_read_file("README", NULL);
+        char *expected = (char *)wkt_read_file("expected.txt", NULL);
         if (!readme || !expected) fail_msg("%s: README and expected.txt are needed", names[i]);
         readme[strcspn(readme, "\n")] = '\0';
         wk_schema *os = NULL, *ns = NULL;
@@ -164,7 +143,7 @@ static void test_doc_matches_table(void **state)
     assert_int_equal(wk__diff_rules_markdown(&md), WK_OK);
     assert_int_equal(wk_buf_append(&md, "", 1), WK_OK);
     size_t len;
-    char *doc = read_all(DOC_PATH, &len);
+    char *doc = (char *)wkt_read_file(DOC_PATH, &len);
     assert_non_null(doc);
     char *begin = strstr(doc, DOC_BEGIN);
     char *end = begin ? strstr(begin, DOC_END) : NULL;

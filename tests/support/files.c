@@ -78,3 +78,68 @@ int wkt_is_dir(const char *path)
     struct stat sb;
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
+
+typedef struct files_found {
+    char **paths;
+    size_t count, cap;
+} files_found;
+
+static int files_has_affixes(const char *name, const char *prefix, const char *suffix)
+{
+    size_t n = strlen(name), s = strlen(suffix);
+    return strncmp(name, prefix, strlen(prefix)) == 0 && n > s && strcmp(name + n - s, suffix) == 0;
+}
+
+/* Adds the matching files under dir to *found; false when memory runs out. */
+static int files_walk(const char *dir, const char *prefix, const char *suffix, files_found *found)
+{
+    DIR *d = opendir(dir);
+    if (!d) return 1;
+    int ok = 1;
+    struct dirent *e;
+    while (ok && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        char *path = malloc(len);
+        if (!path) {
+            ok = 0;
+            break;
+        }
+        snprintf(path, len, "%s/%s", dir, e->d_name);
+        struct stat sb;
+        int known = stat(path, &sb) == 0;
+        if (known && S_ISDIR(sb.st_mode)) {
+            ok = files_walk(path, prefix, suffix, found);
+        } else if (known && S_ISREG(sb.st_mode) && files_has_affixes(e->d_name, prefix, suffix)) {
+            if (found->count == found->cap) {
+                size_t cap = found->cap ? found->cap * 2 : 16;
+                char **grown = realloc(found->paths, cap * sizeof *grown);
+                if (!grown) {
+                    free(path);
+                    ok = 0;
+                    break;
+                }
+                found->paths = grown;
+                found->cap = cap;
+            }
+            found->paths[found->count++] = path;
+            continue;
+        }
+        free(path);
+    }
+    closedir(d);
+    return ok;
+}
+
+char **wkt_find_files(const char *dir, const char *prefix, const char *suffix, size_t *n)
+{
+    files_found found = {NULL, 0, 0};
+    if (!files_walk(dir, prefix ? prefix : "", suffix ? suffix : "", &found)) {
+        wkt_free_names(found.paths, found.count);
+        *n = 0;
+        return NULL;
+    }
+    if (found.count) qsort(found.paths, found.count, sizeof *found.paths, files_name_cmp);
+    *n = found.count;
+    return found.paths;
+}

@@ -22,4 +22,13 @@ int wkt_is_dir(const char *path);
 char **wkt_list_dir(const char *dir, const char *skip_prefix, size_t *n);
 void wkt_free_names(char **names, size_t n);
 
+/*
+ * The regular files under a folder and its subfolders (names starting with
+ * '.' left out) whose names start with `prefix` and end with `suffix` (a
+ * name must be longer than the suffix), as "dir/sub/name" paths sorted;
+ * *n receives the count. NULL (with *n 0) when there is none, or when
+ * memory runs out. Free with wkt_free_names.
+ */
+char **wkt_find_files(const char *dir, const char *prefix, const char *suffix, size_t *n);
+
 #endif
