@@ -89,6 +89,16 @@ static bool bench_is_message_file(const char *path, bool dataset)
     return cli_stream_for_path(path) || wk_format_for_path(path);
 }
 
+/* dir + "/" + name, malloc'd; NULL when out of memory. */
+static char *bench_join(const char *dir, size_t dir_len, const char *name)
+{
+    if (name[0] == '/') return strdup(name);   /* an absolute path stands as it is */
+    size_t n = dir_len + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p) snprintf(p, n, "%.*s/%s", (int)dir_len, dir, name);
+    return p;
+}
+
 /*
  * Adds the message files under a folder, in name order. Hidden files and
  * folders are skipped.
@@ -109,10 +119,9 @@ static int bench_walk(bench_paths *p, const char *dir, int depth, bool dataset)
     int rc = CLI_OK;
     while ((e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.') continue;
-        size_t n = strlen(dir) + strlen(e->d_name) + 2;
-        char *full = malloc(n);
+        size_t dir_len = strlen(dir);
+        char *full = bench_join(dir, dir[dir_len - 1] == '/' ? dir_len - 1 : dir_len, e->d_name);
         if (!full) { rc = CLI_IO; break; }
-        snprintf(full, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", e->d_name);
         if (!bench_paths_add(&local, full)) rc = CLI_IO;
         free(full);
         if (rc) break;
@@ -628,16 +637,6 @@ static void bench_folder_free(bench_folder *c)
     cli_manifest_free(&c->manifest);
     wk_schema_free(c->schema);
     memset(c, 0, sizeof *c);
-}
-
-/* dir + "/" + name, malloc'd; NULL when out of memory. */
-static char *bench_join(const char *dir, size_t dir_len, const char *name)
-{
-    if (name[0] == '/') return strdup(name);   /* an absolute path stands as it is */
-    size_t n = dir_len + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p) snprintf(p, n, "%.*s/%s", (int)dir_len, dir, name);
-    return p;
 }
 
 /* Reads the folder's corpus.txt, when there is one, and loads the schema it names. */
